@@ -1,0 +1,64 @@
+# mim.cm developer entry points. A new user needs two: `make demo` and `make test`.
+# Every target bootstraps its own virtualenv from the pinned requirements-dev.txt.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements-dev.txt | cut -c1-12)
+COLLECTIONS := $(CURDIR)/build/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/mim/cm
+
+# The collection is used from the working tree: build/collections/ansible_collections/mim/cm
+# is a link to this checkout, so an edit is live without re-installing.
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export ANSIBLE_NOCOLOR := 1
+export ANSIBLE_FORCE_COLOR := 0
+export PATH := $(BIN):$(PATH)
+
+PYTEST_ARGS ?=
+PYTEST_WORKERS ?= 2
+
+.PHONY: help venv collection demo test pytest unit gates clean
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make demo   - start the bundled MIM CM simulator and run the retirement demo (check mode, then for real)"
+	@echo "make test   - run every test and gate (unit, simulator, integration, sanity, lint, docs, changelog)"
+	@echo "make unit   - unit tests only (fast, no network)"
+	@echo "make bench  - benchmarks (not part of make test)"
+	@echo "make clean  - remove the virtualenv and build output"
+
+venv: $(STAMP)
+
+$(STAMP): requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required (python3.11 or python3 on PATH)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "Python >= 3.11 is required, found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+collection: venv
+	@mkdir -p $(dir $(COLLECTION_LINK))
+	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
+
+demo: collection
+	$(BIN)/python -m tests.demo
+
+unit: collection
+	$(BIN)/python -m pytest tests/unit -q $(PYTEST_ARGS)
+
+pytest: collection
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Ecosystem gates first, then the pytest suite, whose summary line closes the run.
+test: collection
+	$(MAKE) --no-print-directory gates
+	$(MAKE) --no-print-directory pytest
+
+clean:
+	rm -rf $(VENV) build .pytest_cache
+
+-include mk/*.mk
