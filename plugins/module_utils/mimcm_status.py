@@ -1,0 +1,186 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mim.cm maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The ONE place that knows the MIM CM enumerations.
+
+SmartcardStatus, RequestStatus and RequestType: names <-> integers, the request type a
+target status needs, the operation name that request type needs in the card's operations
+list, and which transitions are legal. The numbers are the decisions recorded in
+docs/dev/contracts.md (the public reference names the members but not all numbers).
+
+An integer that is not in a table is reported as ``Unknown(<n>)``, never an exception.
+"""
+
+import re
+
+UNKNOWN_FORMAT = 'Unknown(%s)'
+
+# SmartcardStatus (decision): None=0, New=1, Assigned=2, Active=3, Suspended=4, Disabled=5, Retired=6.
+SMARTCARD_STATUS = (
+    ('None', 0),
+    ('New', 1),
+    ('Assigned', 2),
+    ('Active', 3),
+    ('Suspended', 4),
+    ('Disabled', 5),
+    ('Retired', 6),
+)
+
+# RequestStatus (decision): None=0 .. Completed=8.
+REQUEST_STATUS = (
+    ('None', 0),
+    ('Pending', 1),
+    ('Denied', 2),
+    ('Approved', 3),
+    ('Executing', 4),
+    ('Failed', 5),
+    ('Canceled', 6),
+    ('Abandoned', 7),
+    ('Completed', 8),
+)
+
+# RequestType (decision; the reference only shows Enroll=1 and Unblock=5).
+REQUEST_TYPE = (
+    ('Enroll', 1),
+    ('Duplicate', 2),
+    ('OfflineUnblock', 3),
+    ('OnlineUpdate', 4),
+    ('Unblock', 5),
+    ('Renew', 6),
+    ('Recover', 7),
+    ('RecoverOnBehalf', 8),
+    ('Reinstate', 9),
+    ('Retire', 10),
+    ('Revoke', 11),
+    ('TemporaryCards', 12),
+)
+
+# Names the operations endpoint may answer with (it answers in lower case: compare case-insensitively).
+OPERATIONS = ('OnlineUpdate', 'Renew', 'Recover', 'RecoverOnBehalf', 'Retire', 'Revoke', 'Unblock',
+              'Reinstate', 'TemporaryCards', 'Duplicate', 'OfflineUnblock', 'Enroll')
+
+# The statuses a user may ask mimcm_smartcard_status for.
+SETTABLE_STATUSES = ('Retired', 'Disabled', 'Active', 'Suspended')
+
+# Target status -> the request type that authorises it (decision). Suspended has no REST
+# request type a caller can create: it needs a request_id the caller supplies.
+REQUEST_TYPE_FOR_STATUS = {
+    'Retired': 'Retire',
+    'Disabled': 'Revoke',
+    'Active': 'Reinstate',
+    'Suspended': None,
+}
+
+# The request type the server accepts for each target status when a request_id is supplied.
+ACCEPTED_REQUEST_TYPE_FOR_STATUS = {
+    'Retired': 'Retire',
+    'Disabled': 'Revoke',
+    'Active': 'Reinstate',
+    'Suspended': 'TemporaryCards',
+}
+
+# Target status -> the statuses a card may be in to reach it.
+LEGAL_SOURCES = {
+    'Retired': ('None', 'New', 'Assigned', 'Active', 'Suspended', 'Disabled'),
+    'Disabled': ('Assigned', 'Active', 'Suspended'),
+    'Active': ('Suspended',),
+    'Suspended': ('Active',),
+}
+
+TERMINAL_STATUSES = ('Retired',)
+
+# Request statuses.
+OPEN_REQUEST_STATUSES = ('Pending', 'Approved', 'Executing')
+EXECUTABLE_REQUEST_STATUSES = ('Approved', 'Executing')
+REFUSED_REQUEST_STATUSES = ('Denied', 'Canceled', 'Abandoned', 'Failed')
+
+
+class _Enum(object):
+    """A bidirectional name <-> integer table with case-insensitive name lookup."""
+
+    def __init__(self, label, pairs):
+        self.label = label
+        self.names = tuple(name for name, dummy in pairs)
+        self._by_int = dict((value, name) for name, value in pairs)
+        self._by_name = dict((name, value) for name, value in pairs)
+        self._canonical = dict((name.lower(), name) for name, dummy in pairs)
+
+    def canonical(self, name):
+        """The canonical spelling of ``name`` (any letter case), or None."""
+        if name is None:
+            return None
+        return self._canonical.get(str(name).strip().lower())
+
+    def name(self, value):
+        """The name for an integer (or a numeric string, or a name); ``Unknown(n)`` when unknown."""
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return UNKNOWN_FORMAT % value
+        if isinstance(value, int):
+            return self._by_int.get(value, UNKNOWN_FORMAT % value)
+        text = str(value).strip()
+        if re.match(r'^-?\d+$', text):
+            return self._by_int.get(int(text), UNKNOWN_FORMAT % text)
+        canonical = self.canonical(text)
+        return canonical if canonical else UNKNOWN_FORMAT % text
+
+    def code(self, value):
+        """The integer for a name (any case) or an integer; None when unknown."""
+        if value is None or isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if re.match(r'^-?\d+$', text):
+            return int(text)
+        canonical = self.canonical(text)
+        return self._by_name[canonical] if canonical else None
+
+    def is_known(self, value):
+        return not self.name(value).startswith('Unknown(')
+
+
+SmartcardStatus = _Enum('SmartcardStatus', SMARTCARD_STATUS)
+RequestStatus = _Enum('RequestStatus', REQUEST_STATUS)
+RequestType = _Enum('RequestType', REQUEST_TYPE)
+
+_OPERATIONS_CANONICAL = dict((name.lower(), name) for name in OPERATIONS)
+
+
+def canonical_operation(name):
+    """``retire`` -> ``Retire``; an unknown name is returned as given (stripped)."""
+    text = str(name).strip()
+    return _OPERATIONS_CANONICAL.get(text.lower(), text)
+
+
+def canonical_operations(names):
+    return [canonical_operation(n) for n in (names or [])]
+
+
+def settable_status(name):
+    """Canonical spelling of a status the status module may set, or None."""
+    canonical = SmartcardStatus.canonical(name)
+    return canonical if canonical in SETTABLE_STATUSES else None
+
+
+def request_type_for_status(status):
+    """The request type a caller creates to reach ``status`` (None for Suspended)."""
+    return REQUEST_TYPE_FOR_STATUS.get(SmartcardStatus.canonical(status))
+
+
+def operation_for_request_type(request_type):
+    """The operations-list entry that allows creating a request of ``request_type``."""
+    return canonical_operation(request_type) if request_type else None
+
+
+def transition_problem(current, target):
+    """None when a card in status ``current`` may move to ``target``, else the reason (text)."""
+    current_name = SmartcardStatus.name(current)
+    target_name = SmartcardStatus.canonical(target)
+    if current_name in TERMINAL_STATUSES:
+        return 'the card is %s, which is terminal: its lifecycle has ended and its status cannot change' % current_name
+    sources = LEGAL_SOURCES.get(target_name, ())
+    if current_name not in sources:
+        return 'a card cannot go from %s to %s (allowed from: %s)' % (current_name, target_name, ', '.join(sources))
+    return None

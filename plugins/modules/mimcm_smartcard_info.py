@@ -1,0 +1,254 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mim.cm maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r'''
+---
+module: mimcm_smartcard_info
+short_description: Read smart cards from MIM Certificate Management
+version_added: 0.1.0
+description:
+  - Reads smart cards from the MIM CM REST API by card uuid, by physical card id (serial number),
+    or, with neither, the cards of the authenticated user.
+  - Optionally adds what the caller may request for each card (its operations).
+  - A list is fetched concurrently, with one kept-alive connection per worker thread.
+author:
+  - mim.cm maintainers (@mim-cm)
+extends_documentation_fragment:
+  - mim.cm.connection
+options:
+  uuid:
+    description:
+      - Smart card uuids (the card profile id, C(Uuid) in the API) to read. Braces and letter case are ignored.
+      - Duplicates are read once.
+    type: list
+    elements: str
+    aliases: [uuids]
+  card_id:
+    description:
+      - Physical card ids (the card's C(SerialNumber), a GUID) to read. Braces and letter case are ignored.
+      - Duplicates are read once.
+      - With neither O(uuid) nor O(card_id), the module returns the authenticated user's own cards.
+    type: list
+    elements: str
+    aliases: [card_ids]
+  include_operations:
+    description:
+      - Add RV(smartcards[].operations), what the caller may request for each card (one more call per card).
+    type: bool
+    default: false
+  concurrency:
+    description:
+      - How many cards are read at the same time (each worker thread keeps its own connection).
+    type: int
+    default: 8
+attributes:
+  check_mode:
+    support: full
+    description: Only reads; runs unchanged in check mode.
+  diff_mode:
+    support: none
+    description: Reads only, nothing to diff.
+notes:
+  - An id that matches no card is returned in RV(missing), not as an error.
+  - The API has no endpoint that lists every card in the system.
+seealso:
+  - module: mim.cm.mimcm_smartcard_status
+'''
+
+EXAMPLES = r'''
+- name: Read two cards by uuid, with what we may do to them
+  mim.cm.mimcm_smartcard_info:
+    url: https://cm.contoso.com
+    username: CONTOSO\svc-ansible
+    password: "{{ vault_mimcm_password }}"
+    uuid:
+      - 17cf063d-e337-4aa9-a822-346554ddd3c9
+      - 0c96d73f-967b-420e-854a-43ad2a1504bc
+    include_operations: true
+  register: cards
+
+- name: Find a card by the serial number printed on it
+  mim.cm.mimcm_smartcard_info:
+    card_id: "{bc88f13f-83ba-4037-8262-46eba1291c6e}"
+  register: by_serial
+
+- name: The connection set once for the mim.cm modules; list my own cards
+  module_defaults:
+    group/mim.cm.mimcm:
+      url: https://cm.contoso.com
+      username: svc-ansible@contoso.com
+      password: "{{ vault_mimcm_password }}"
+      ca_path: /etc/pki/contoso-root.pem
+  block:
+    - name: My cards
+      mim.cm.mimcm_smartcard_info:
+      register: mine
+
+    - name: Show them
+      ansible.builtin.debug:
+        msg: "{{ mine.smartcards | map(attribute='status_name') | list }}"
+'''
+
+RETURN = r'''
+smartcards:
+  description: The cards found, in input order (O(uuid) first, then O(card_id)).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    uuid:
+      description: The card profile id (lower case), the id every smart card endpoint takes.
+      type: str
+      returned: always
+      sample: 17cf063d-e337-4aa9-a822-346554ddd3c9
+    status:
+      description: The card status as the API's integer.
+      type: int
+      returned: always
+      sample: 3
+    status_name:
+      description:
+        - The status name (None, New, Assigned, Active, Suspended, Disabled, Retired).
+        - An integer outside that table is reported as C(Unknown(<n>)).
+      type: str
+      returned: always
+      sample: Active
+    flags:
+      description: The card's integer flags.
+      type: int
+      returned: always
+      sample: 1
+    parent_smartcard_uuid:
+      description: The card this one replaced (all zeros when none).
+      type: str
+      returned: always
+      sample: 00000000-0000-0000-0000-000000000000
+    primary_smartcard_uuid:
+      description: Linked primary card (temporary-card scenarios; all zeros when none).
+      type: str
+      returned: always
+      sample: 00000000-0000-0000-0000-000000000000
+    permanent_smartcard_uuid:
+      description: Linked permanent card (temporary-card scenarios; all zeros when none).
+      type: str
+      returned: always
+      sample: 00000000-0000-0000-0000-000000000000
+    assigned_user_uuid:
+      description: The user the card belongs to.
+      type: str
+      returned: always
+      sample: 8f1590dc-d932-4b66-8e68-2e91c5880780
+    profile_template_uuid:
+      description: The profile template that governs the card.
+      type: str
+      returned: always
+      sample: a039b4d0-5ce8-4eff-8651-181c6576fda3
+    profile_template_version:
+      description: The profile template version when the card was issued.
+      type: int
+      returned: always
+      sample: 46
+    comment:
+      description: Free text stored with the card.
+      type: str
+      returned: always
+      sample: ''
+    serial_number:
+      description: The physical card id as the API returns it (a GUID in braces).
+      type: str
+      returned: always
+      sample: '{bc88f13f-83ba-4037-8262-46eba1291c6e}'
+    card_id:
+      description: RV(smartcards[].serial_number) without braces, in lower case.
+      type: str
+      returned: always
+      sample: bc88f13f-83ba-4037-8262-46eba1291c6e
+    middleware:
+      description: The card middleware.
+      type: str
+      returned: always
+      sample: MSBaseCSP
+    atr:
+      description: The card's answer-to-reset string (hex).
+      type: str
+      returned: always
+      sample: 3b8d0180fba000000397425446590301c8
+    query:
+      description: The input id (from O(uuid) or O(card_id)) that found this card; null for the user's own cards.
+      type: str
+      returned: always
+      sample: 17cf063d-e337-4aa9-a822-346554ddd3c9
+    operations:
+      description:
+        - What the caller may request for this card, canonical names
+          (OnlineUpdate, Renew, Recover, RecoverOnBehalf, Retire, Revoke, Unblock, Reinstate).
+      type: list
+      elements: str
+      returned: when O(include_operations=true)
+      sample: [Renew, Unblock, Retire]
+missing:
+  description: The input ids (normalised, lower case, no braces) that matched no card.
+  returned: always
+  type: list
+  elements: str
+  sample: [0c96d73f-967b-420e-854a-43ad2a1504bc]
+error:
+  description: What went wrong, when the module fails on an API error.
+  returned: failure
+  type: dict
+  contains:
+    kind:
+      description: The error type (not_found, forbidden, bad_request, server_error, auth_failed, tls, timeout, connection, invalid_input).
+      type: str
+      returned: always
+      sample: forbidden
+    msg:
+      description: The message, same as RV(ignore:msg).
+      type: str
+      returned: always
+      sample: "Reading the card for card 17cf...: forbidden (HTTP 403)"
+    http_status:
+      description: The HTTP status code, when there was one.
+      type: int
+      returned: when the server answered
+      sample: 403
+    correlation_id:
+      description: The server's correlation id of an HTTP 500, to look up in the CM event log.
+      type: str
+      returned: for server errors that carry one
+      sample: 5f0e5bb4-2d2f-4b7e-9a53-03f0e4a7b1d2
+'''
+
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput, MimCmError
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_lifecycle import SmartcardReader, validate_guid_list
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
+
+
+def main():
+    base = MimCmModule(
+        argument_spec=dict(
+            uuid=dict(type='list', elements='str', aliases=['uuids']),
+            card_id=dict(type='list', elements='str', aliases=['card_ids']),
+            include_operations=dict(type='bool', default=False),
+            concurrency=dict(type='int', default=8),
+        ),
+    )
+    params = base.params
+    try:
+        uuids = validate_guid_list(params['uuid'], 'uuid', allow_duplicates=True)
+        card_ids = validate_guid_list(params['card_id'], 'card_id', allow_duplicates=True)
+        if (uuids == [] and not card_ids) or (card_ids == [] and not uuids):
+            base.fail(InvalidInput('uuid/card_id is an empty list: give at least one id, or leave both unset to '
+                                 'read your own cards'), smartcards=[], missing=[])
+        reader = SmartcardReader(base.client, concurrency=params['concurrency'],
+                                 include_operations=params['include_operations'])
+        smartcards, missing = reader.read(uuids=uuids, card_ids=card_ids)
+    except MimCmError as exc:
+        base.fail(exc, smartcards=[], missing=[])
+    base.exit(smartcards=smartcards, missing=missing)
+
+
+if __name__ == '__main__':
+    main()

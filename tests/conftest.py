@@ -1,0 +1,33 @@
+"""Shared pytest fixtures: the MIM CM simulator (see tests/simulator/README.md)."""
+
+import pytest
+
+from tests.simulator.control import Simulator
+
+
+@pytest.fixture
+def simulator_factory(tmp_path_factory):
+    """Start simulators with options: ``sim = simulator_factory(cards=50, error_500_rate=0.5)``.
+
+    Each gets a fresh state dir unless ``state_dir=`` is given; all are stopped at teardown.
+    """
+    started = []
+
+    def make(state_dir=None, **kwargs):
+        if state_dir is None:
+            state_dir = tmp_path_factory.mktemp("sim")
+        kwargs.setdefault("cards", 200)
+        kwargs.setdefault("seed", 42)
+        sim = Simulator(state_dir, **kwargs)
+        started.append(sim)
+        return sim.start()
+
+    yield make
+    for sim in started:
+        sim.stop()
+
+
+@pytest.fixture
+def simulator(simulator_factory):
+    """A running simulator: fresh state dir, 200 cards, seed 42, HTTPS."""
+    return simulator_factory()

@@ -1,0 +1,1 @@
+"""MIM CM REST API simulator (test and demo infrastructure; not part of the collection)."""
