@@ -344,6 +344,14 @@ def gate_ee(log: Log) -> None:
     log.write(f"Containerfile: {len(containerfile.splitlines())} lines\n")
 
 
+def gate_errors(log: Log) -> None:
+    """Every error message in plugins/ and the roles is explained on docs/troubleshooting.md."""
+    proc = log.run([BIN / "python", HERE / "error_messages.py", "--check"], cwd=ROOT, check=False)
+    if proc.returncode != 0:
+        missing = [line for line in proc.stdout.splitlines() if line.startswith("not on")]
+        raise GateFailed(f"{len(missing)} error message(s) missing from docs/troubleshooting.md")
+
+
 def gate_pythons(log: Log) -> list[str]:
     """Unit tests under Python 3.12 and 3.13 with the newest ansible-core each allows (skips absent ones)."""
     proc = log.run([BIN / "python", HERE / "pythons.py", *OTHER_PYTHONS], cwd=ROOT, check=False)
@@ -362,6 +370,7 @@ GATES = {
     "changelog": gate_changelog,
     "reference": gate_reference,
     "ee": gate_ee,
+    "errors": gate_errors,
     "pythons": gate_pythons,
 }
 

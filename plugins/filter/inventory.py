@@ -63,6 +63,14 @@ def inventory_summary(results, meta=None):
         entry["status_counts"][name] = entry["status_counts"].get(name, 0) + 1
         for op in card.get("operations") or []:
             operations[op] = operations.get(op, 0) + 1
+    # an id missed by one call (a bare GUID tried as uuid) may have been found by the next one
+    found = set()
+    for card in cards:
+        for key in ("query", "uuid", "card_id"):
+            if card.get(key):
+                found.add(str(card[key]).strip("{}").lower())
+    missing = list(dict.fromkeys(m.strip("{}").lower() for m in missing
+                                 if m.strip("{}").lower() not in found))
     return {"kind": "inventory", "meta": dict(meta or {}), "total": len(cards),
             "status_counts": status_counts,
             "templates": sorted(templates.values(), key=lambda t: (-t["cards"],

@@ -14,7 +14,6 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import Missing
 
 REQUESTS_IMP_ERR = None
 try:
-    import requests
     from requests.auth import AuthBase
     HAS_REQUESTS = True
 except ImportError:

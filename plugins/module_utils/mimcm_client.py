@@ -24,6 +24,7 @@ import re
 import threading
 import time
 import traceback
+import warnings
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_auth import build_auth
@@ -39,6 +40,7 @@ REQUESTS_IMP_ERR = None
 try:
     import requests
     from requests.utils import quote as _quote
+    from urllib3.exceptions import InsecureRequestWarning
     HAS_REQUESTS = True
 except ImportError:
     REQUESTS_IMP_ERR = traceback.format_exc()
@@ -119,6 +121,9 @@ class MimCmClient(object):
         self._lock = threading.Lock()
         self.calls = 0
         self.retried = 0
+        if self._verify is False:
+            # The module warns once (ConnectionConfig.warnings); urllib3's per-request warning is noise.
+            warnings.filterwarnings('ignore', category=InsecureRequestWarning)
         # Fail early on a missing auth dependency (before any HTTP call).
         build_auth(config)
 

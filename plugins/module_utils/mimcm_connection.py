@@ -153,6 +153,9 @@ class ConnectionConfig(object):
                     'allow_insecure_http=true (MIMCM_ALLOW_INSECURE_HTTP) if you accept that risk' % (auth, self.server))
             self.warnings.append('Connecting to %s over plain http: traffic is not encrypted' % self.server)
 
+        if not self.validate_certs and scheme == 'https':
+            self.warnings.append('validate_certs=false: the certificate of %s is not verified; pass ca_path '
+                                 'instead' % self.server)
         if self.ca_path:
             if not os.path.exists(self.ca_path):
                 raise InvalidInput('ca_path %s does not exist: give the PEM file (or c_rehash directory) of the CA '

@@ -178,7 +178,7 @@ class SmartcardReader(object):
 
     def __init__(self, client, concurrency=8, include_operations=False):
         self.client = client
-        self.concurrency = concurrency
+        self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
         self.include_operations = include_operations
 
     def read(self, uuids=None, card_ids=None):
@@ -287,7 +287,7 @@ class StatusChanger(object):
             raise errors.InvalidInput('request_id %r is not a GUID' % (request_id,))
         self.complete_request = complete_request
         self.check_mode = check_mode
-        self.concurrency = concurrency
+        self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
         self.audit = audit
         self.open_requests = _OpenRequests(client)
 

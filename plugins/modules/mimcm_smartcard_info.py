@@ -240,8 +240,8 @@ def main():
         uuids = validate_guid_list(params['uuid'], 'uuid', allow_duplicates=True)
         card_ids = validate_guid_list(params['card_id'], 'card_id', allow_duplicates=True)
         if (uuids == [] and not card_ids) or (card_ids == [] and not uuids):
-            base.fail(InvalidInput('uuid/card_id is an empty list: give at least one id, or leave both unset to '
-                                 'read your own cards'), smartcards=[], missing=[])
+            base.fail(InvalidInput('uuid/card_id is an empty list: give at least one id, or leave both unset '
+                                   'to read your own cards'), smartcards=[], missing=[])
         reader = SmartcardReader(base.client, concurrency=params['concurrency'],
                                  include_operations=params['include_operations'])
         smartcards, missing = reader.read(uuids=uuids, card_ids=card_ids)

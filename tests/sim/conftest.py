@@ -11,6 +11,7 @@ from tests.simulator.control import Simulator
 
 from .helpers import REF_CARD_1, REF_CARD_2
 
+
 @pytest.fixture(scope="module")
 def shared_sim(tmp_path_factory):
     sim = Simulator(tmp_path_factory.mktemp("shared-sim"), cards=400, seed=42, access_log=True)

@@ -52,7 +52,7 @@ def test_requests_ntlm_keep_alive_one_handshake(simulator):
     u = sim.users["operator"]
     with requests.Session() as s:
         s.auth = HttpNtlmAuth(u["username"], u["password"])
-        for _ in range(20):
+        for dummy in range(20):
             r = s.get(sim.api_url + "/smartcards/" + REF_CARD_1, verify=sim.ca_path)
             assert r.status_code == 200
     st = sim.stats()
@@ -61,8 +61,8 @@ def test_requests_ntlm_keep_alive_one_handshake(simulator):
     assert st["by_kind"]["card_get"] == 20
 
 
-def test_no_credentials_gets_401_with_ntlm_and_negotiate(simulator):
-    r = requests.get(simulator.api_url + "/smartcards", verify=simulator.ca_path)
+def test_no_credentials_gets_401_with_ntlm_and_negotiate(shared_sim):
+    r = requests.get(shared_sim.api_url + "/smartcards", verify=shared_sim.ca_path)
     assert r.status_code == 401
     assert r.raw.headers.getlist("WWW-Authenticate") == ["NTLM", "Negotiate"]
     assert r.json()["Message"]
@@ -76,57 +76,57 @@ def test_wrong_password_is_401_and_connection_stays_usable(simulator):
     assert "password" in json.loads(body)["Message"]
     assert r.getheader("Connection", "").lower() != "close"
     # still not authenticated on this connection
-    r, _ = _get(conn, CARD_PATH)
+    r, dummy = _get(conn, CARD_PATH)
     assert r.status == 401
     # the same connection can still authenticate properly
     r, body = _ntlm_handshake(conn, sim.users["operator"]["username"], sim.users["operator"]["password"])
     assert r.status == 200
     assert json.loads(body)["Uuid"] == REF_CARD_1
-    r, _ = _get(conn, CARD_PATH)  # later requests on the connection need no handshake
+    r, dummy = _get(conn, CARD_PATH)  # later requests on the connection need no handshake
     assert r.status == 200
     conn.close()
     st = sim.stats()
     assert st["connections"] == 1 and st["auth_failures"] == 1 and st["ntlm_handshakes"] == 1
 
 
-def test_wrong_password_with_requests_ntlm(simulator):
+def test_wrong_password_with_requests_ntlm(shared_sim):
     with requests.Session() as s:
-        s.auth = HttpNtlmAuth(simulator.users["reader"]["username"], "nope")
-        r = s.get(simulator.api_url + "/smartcards", verify=simulator.ca_path)
+        s.auth = HttpNtlmAuth(shared_sim.users["reader"]["username"], "nope")
+        r = s.get(shared_sim.api_url + "/smartcards", verify=shared_sim.ca_path)
         assert r.status_code == 401
     # the server is fine
-    with simulator.session("reader") as s:
-        assert s.get(simulator.api_url + "/smartcards/" + REF_CARD_1).status_code == 200
+    with shared_sim.session("reader") as s:
+        assert s.get(shared_sim.api_url + "/smartcards/" + REF_CARD_1).status_code == 200
 
 
-def test_unknown_user_is_401(simulator):
+def test_unknown_user_is_401(shared_sim):
     with requests.Session() as s:
         s.auth = HttpNtlmAuth("CONTOSO\\mallory", "x")
-        assert s.get(simulator.api_url + "/smartcards", verify=simulator.ca_path).status_code == 401
+        assert s.get(shared_sim.api_url + "/smartcards", verify=shared_sim.ca_path).status_code == 401
 
 
-def test_domainless_user_name(simulator):
-    u = simulator.users["operator"]
+def test_domainless_user_name(shared_sim):
+    u = shared_sim.users["operator"]
     with requests.Session() as s:
         s.auth = HttpNtlmAuth(u["username"].split("\\")[1], u["password"])
-        assert s.get(simulator.api_url + "/smartcards/" + REF_CARD_1, verify=simulator.ca_path).status_code == 200
+        assert s.get(shared_sim.api_url + "/smartcards/" + REF_CARD_1, verify=shared_sim.ca_path).status_code == 200
 
 
-def test_negotiate_scheme_with_raw_ntlm_token(simulator):
-    u = simulator.users["operator"]
-    conn = _conn(simulator)
+def test_negotiate_scheme_with_raw_ntlm_token(shared_sim):
+    u = shared_sim.users["operator"]
+    conn = _conn(shared_sim)
     r, body = _ntlm_handshake(conn, u["username"], u["password"], scheme="Negotiate")
     assert r.status == 200 and json.loads(body)["Uuid"] == REF_CARD_1
     conn.close()
 
 
-def test_negotiate_scheme_with_spnego_wrapped_ntlm(simulator):
-    u = simulator.users["operator"]
-    conn = _conn(simulator)
+def test_negotiate_scheme_with_spnego_wrapped_ntlm(shared_sim):
+    u = shared_sim.users["operator"]
+    conn = _conn(shared_sim)
     client = spnego.client(u["username"], u["password"], protocol="negotiate",
                            options=spnego.NegotiateOptions.use_ntlm)
     token = client.step()
-    for _ in range(3):
+    for dummy in range(3):
         r, body = _get(conn, CARD_PATH, "Negotiate " + base64.b64encode(token).decode())
         if r.status != 401:
             break
@@ -136,19 +136,19 @@ def test_negotiate_scheme_with_spnego_wrapped_ntlm(simulator):
     conn.close()
 
 
-def test_ntlm_token_without_handshake_is_401(simulator):
-    conn = _conn(simulator)
-    r, _ = _get(conn, CARD_PATH, "NTLM " + base64.b64encode(b"NTLMSSP\x00\x03\x00\x00\x00" + b"\x00" * 60).decode())
+def test_ntlm_token_without_handshake_is_401(shared_sim):
+    conn = _conn(shared_sim)
+    r, dummy = _get(conn, CARD_PATH, "NTLM " + base64.b64encode(b"NTLMSSP\x00\x03\x00\x00\x00" + b"\x00" * 60).decode())
     assert r.status == 401
-    r, _ = _get(conn, CARD_PATH, "NTLM !!!notbase64")
+    r, dummy = _get(conn, CARD_PATH, "NTLM !!!notbase64")
     assert r.status == 401
-    r, _ = _get(conn, CARD_PATH, "Basic dXNlcjpwYXNz")
+    r, dummy = _get(conn, CARD_PATH, "Basic dXNlcjpwYXNz")
     assert r.status == 401
     conn.close()
 
 
-def test_bearer_token(simulator):
-    sim = simulator
+def test_bearer_token(shared_sim):
+    sim = shared_sim
     token = sim.users["bearer"]["token"]
     r = requests.get(sim.api_url + "/smartcards/%s/operations" % REF_CARD_2, verify=sim.ca_path,
                      headers={"Authorization": "Bearer " + token})
@@ -169,26 +169,26 @@ def test_bearer_write_is_journaled_as_bearer(simulator):
     assert sim.journal()[-1]["user"] == "bearer"
 
 
-def test_tls_requires_the_ca(simulator):
+def test_tls_requires_the_ca(shared_sim):
     with pytest.raises(requests.exceptions.SSLError):
-        requests.get(simulator.api_url + "/smartcards", verify=True)
-    r = requests.get(simulator.api_url + "/smartcards", verify=simulator.ca_path)
+        requests.get(shared_sim.api_url + "/smartcards", verify=True)
+    r = requests.get(shared_sim.api_url + "/smartcards", verify=shared_sim.ca_path)
     assert r.status_code == 401
     # a client that fails TLS does not hurt the server
-    with simulator.session("operator") as s:
-        assert s.get(simulator.api_url + "/smartcards/" + REF_CARD_1).status_code == 200
+    with shared_sim.session("operator") as s:
+        assert s.get(shared_sim.api_url + "/smartcards/" + REF_CARD_1).status_code == 200
 
 
-def test_certificate_names(simulator):
+def test_certificate_names(shared_sim):
     from cryptography import x509
 
-    pem = ssl.get_server_certificate(("127.0.0.1", int(simulator.url.rsplit(":", 1)[1])))
+    pem = ssl.get_server_certificate(("127.0.0.1", int(shared_sim.url.rsplit(":", 1)[1])))
     cert = x509.load_pem_x509_certificate(pem.encode())
     san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "localhost" in san.get_values_for_type(x509.DNSName)
     assert {str(ip) for ip in san.get_values_for_type(x509.IPAddress)} >= {"127.0.0.1", "::1"}
-    r = requests.get(simulator.url.replace("127.0.0.1", "localhost") + "/CertificateManagement/api/v1.0/smartcards",
-                     verify=simulator.ca_path)
+    r = requests.get(shared_sim.url.replace("127.0.0.1", "localhost") + "/CertificateManagement/api/v1.0/smartcards",
+                     verify=shared_sim.ca_path)
     assert r.status_code == 401
 
 
@@ -210,20 +210,20 @@ def test_curl_ntlm(simulator):
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
-def test_curl_ntlm_wrong_password_and_post(simulator):
-    sim = simulator
+def test_curl_ntlm_wrong_password_and_post(shared_sim):
+    sim = shared_sim
     u = sim.users["operator"]
     out = subprocess.run(
         ["curl", "-sS", "--ntlm", "-u", "%s:wrong" % u["username"], "--cacert", sim.ca_path,
          "-o", "/dev/null", "-w", "%{http_code}", sim.api_url + "/smartcards"],
-        capture_output=True, text=True, timeout=30)
+        capture_output=True, text=True, timeout=30, check=False)  # curl exits 0 on a 401
     assert out.stdout == "401"
     out = subprocess.run(
         ["curl", "-sS", "--ntlm", "-u", "%s:%s" % (u["username"], u["password"]), "--cacert", sim.ca_path,
          "-H", "Content-Type: application/json",
          "-d", json.dumps({"type": "Retire", "smartcard": REF_CARD_1, "datacollection": "[]", "comment": "curl"}),
          "-w", "\n%{http_code}", sim.api_url + "/requests"],
-        capture_output=True, text=True, timeout=30)
+        capture_output=True, text=True, timeout=30, check=True)
     body, code = out.stdout.rsplit("\n", 1)
     assert code == "201" and json.loads(body).startswith("api/v1.0/requests/")
 
@@ -239,8 +239,8 @@ def test_plain_http(simulator_factory):
         requests.get(sim.api_url.replace("http://", "https://") + "/smartcards", verify=False, timeout=5)
 
 
-def test_https_server_refuses_plain_http_client(simulator):
+def test_https_server_refuses_plain_http_client(shared_sim):
     with pytest.raises(requests.exceptions.ConnectionError):
-        requests.get(simulator.api_url.replace("https://", "http://") + "/smartcards", timeout=5)
-    with simulator.session("operator") as s:  # still serving
-        assert s.get(simulator.api_url + "/smartcards/" + REF_CARD_1).status_code == 200
+        requests.get(shared_sim.api_url.replace("https://", "http://") + "/smartcards", timeout=5)
+    with shared_sim.session("operator") as s:  # still serving
+        assert s.get(shared_sim.api_url + "/smartcards/" + REF_CARD_1).status_code == 200

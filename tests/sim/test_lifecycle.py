@@ -223,3 +223,15 @@ def test_enroll_request_without_card(shared_sim, op):
     req = get_request(op, shared_sim, r.json().rsplit("/", 1)[1])
     assert req["RequestType"] == 1 and req["IsSmartcard"] is False
     assert req["ProfileTemplateUuid"] == tmpl["uuid"]
+
+
+def test_status_outside_the_table_does_not_crash(shared_sim, op, take_card):
+    """An integer outside SmartcardStatus (forced through the admin API) is served as it is."""
+    card = take_card(status=3)
+    shared_sim.set_card_status(card["Uuid"], 9)
+    r = op.get(shared_sim.api_url + "/smartcards/" + card["Uuid"])
+    assert r.status_code == 200 and r.json()["Status"] == 9
+    assert op.get(shared_sim.api_url + "/smartcards/%s/operations" % card["Uuid"]).json() == []
+    r = op.post(shared_sim.api_url + "/requests", json={
+        "type": "Retire", "smartcard": card["Uuid"], "datacollection": [], "comment": ""})
+    assert r.status_code == 403 and "status 9" in r.json()["Message"]

@@ -106,10 +106,12 @@ def assert_same_fields(actual, expected_text):
 
 @pytest.fixture
 def sim(simulator):
+    """A simulator of the test's own: for the examples that change the reference cards."""
     return simulator
 
 
-def test_get_smartcard_by_cardid_example(sim):
+def test_get_smartcard_by_cardid_example(shared_sim):
+    sim = shared_sim
     with sim.session("operator") as s:
         r = replay(s, sim, GET_BY_CARDID_REQUEST)
     assert r.status_code == 200
@@ -117,7 +119,8 @@ def test_get_smartcard_by_cardid_example(sim):
     assert_same_fields(r.json(), GET_BY_CARDID_RESPONSE)
 
 
-def test_get_smartcard_example(sim):
+def test_get_smartcard_example(shared_sim):
+    sim = shared_sim
     with sim.session("operator") as s:
         r = replay(s, sim, GET_CARD_REQUEST)
     assert r.status_code == 200
@@ -139,7 +142,8 @@ def test_update_smartcard_status_example(sim):
         (REF_CARD_1, 2, 6, "b105403d-d021-41ea-9f11-be3d677d229e", "Retire")]
 
 
-def test_reference_paths_are_case_insensitive(sim):
+def test_reference_paths_are_case_insensitive(shared_sim):
+    sim = shared_sim
     with sim.session("operator") as s:
         for prefix in ("/CertificateManagement/api/v1.0", "/certificatemanagement/api/v1.0",
                        "/CERTIFICATEMANAGEMENT/API/V1.0"):
@@ -148,7 +152,8 @@ def test_reference_paths_are_case_insensitive(sim):
             assert r.json()["Uuid"] == REF_CARD_1  # letter case of the data, not of the query
 
 
-def test_cardid_ignores_braces_and_case(sim):
+def test_cardid_ignores_braces_and_case(shared_sim):
+    sim = shared_sim
     with sim.session("operator") as s:
         for cardid in ("{d1ef6869-5517-42a0-8f05-16ca1a0b834d}", "D1EF6869-5517-42A0-8F05-16CA1A0B834D"):
             r = s.get(sim.api_url + "/smartcards", params={"cardid": cardid}, verify=sim.verify)
@@ -156,8 +161,9 @@ def test_cardid_ignores_braces_and_case(sim):
             assert r.json()["Uuid"] == REF_CARD_2
 
 
-def test_operations_are_lower_case_names(sim):
+def test_operations_are_lower_case_names(shared_sim):
     """mimcm-api.md: the reference answers operations in lower case, e.g. ["renew","unblock","retire"]."""
+    sim = shared_sim
     with sim.session("operator") as s:
         r = s.get(sim.api_url + "/smartcards/%s/operations" % REF_CARD_2, verify=sim.verify)
     assert r.status_code == 200
@@ -195,8 +201,9 @@ def test_sample_lifecycle_retire_one_card(sim):
     assert sim.card(REF_CARD_2)["Status"] == 6
 
 
-def test_datacollection_as_json_string(sim):
+def test_datacollection_as_json_string(shared_sim):
     """The reference shows datacollection both as an array and as a string holding one ("[]")."""
+    sim = shared_sim
     with sim.session("operator") as s:
         for dc, expected in (("[]", []), ('[{"name":"reason","value":"lost"}]', [{"name": "reason", "value": "lost"}]),
                              ([{"name": "reason", "value": "lost"}], [{"name": "reason", "value": "lost"}])):
@@ -206,7 +213,8 @@ def test_datacollection_as_json_string(sim):
             assert req["RequestType"] == 5  # the reference's Unblock = 5
 
 
-def test_list_own_cards_and_unset_links(sim):
+def test_list_own_cards_and_unset_links(shared_sim):
+    sim = shared_sim
     with sim.session("jdoe") as s:
         r = s.get(sim.api_url + "/smartcards", verify=sim.verify)
     assert r.status_code == 200

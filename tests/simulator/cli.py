@@ -37,6 +37,7 @@ def parse_args(argv=None):
     g.add_argument("--fault-methods", default=None, help="comma-separated methods faults apply to (default: all)")
     g.add_argument("--fault-seed", type=int, default=0, help="seed of the fault RNG (default 0)")
     p.add_argument("--access-log", action="store_true", help="keep a per-request access log in memory (GET /_admin/access-log)")
+    p.add_argument("--exit-with-parent", action="store_true", help="stop when the process that started this one ends")
     return p.parse_args(argv)
 
 
@@ -137,14 +138,17 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     _write_atomic(info_path, json.dumps(info, indent=1))
     print(json.dumps({k: info[k] for k in ("url", "api_url", "admin_url", "ca_path", "users_file")}), flush=True)
     _log("simulator: ready in %.2fs at %s (state %s)" % (time.monotonic() - t0, info["api_url"], state_dir))
     assert API_PREFIX  # the API lives under /CertificateManagement/api/v1.0 (case-insensitive)
-    while not stop.wait(1.0):
-        pass
+    parent = os.getppid()
+    while not stop.wait(0.5):
+        if args.exit_with_parent and os.getppid() != parent:
+            _log("simulator: parent process %d ended" % parent)
+            break
     _log("simulator: stopping")
     server.shutdown()
     server.server_close()

@@ -7,6 +7,7 @@
         sim.journal()
 """
 
+import atexit
 import json
 import os
 import signal
@@ -49,7 +50,7 @@ class Simulator:
 
     # ------------------------------------------------------------ process
     def _argv(self, options):
-        argv = [sys.executable, "-m", "tests.simulator", "--state-dir", str(self.state_dir)]
+        argv = [sys.executable, "-m", "tests.simulator", "--state-dir", str(self.state_dir), "--exit-with-parent"]
         for key in _VALUE_FLAGS:
             value = options.get(key)
             if value is None:
@@ -74,6 +75,7 @@ class Simulator:
             self.proc = subprocess.Popen(
                 self._argv(self.options), cwd=str(REPO_ROOT), stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, env=env)
+        _RUNNING.add(self)
         deadline = time.monotonic() + self.start_timeout
         while True:
             if self.proc.poll() is not None:
@@ -105,6 +107,7 @@ class Simulator:
             self._http.close()
             self._http = None
         proc, self.proc = self.proc, None
+        _RUNNING.discard(self)
         if proc is None:
             return
         if proc.poll() is None:
@@ -255,6 +258,19 @@ class Simulator:
 
     def templates(self):
         return self._admin("GET", "/templates")
+
+
+_RUNNING = set()
+
+
+@atexit.register
+def _stop_all():
+    """No simulator outlives the Python process that started it."""
+    for sim in list(_RUNNING):
+        try:
+            sim.stop(timeout=2.0)
+        except Exception:  # pragma: no cover - best effort at exit
+            pass
 
 
 class _Bearer(requests.auth.AuthBase):

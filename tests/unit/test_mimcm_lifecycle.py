@@ -34,7 +34,7 @@ def run(client, uuids=None, card_ids=None, status='Retired', **kw):
 
 def test_retire_one_card_takes_six_calls_plus_one_listing(cm, client):
     uid = cm.add_card()
-    (result,), _ = run(client, [uid], comment='CHG1')
+    (result,), dummy = run(client, [uid], comment='CHG1')
     assert result['state'] == 'changed' and result['changed'] is True
     assert (result['before'], result['before_code'], result['after'], result['after_code']) == ('Active', 3, 'Retired', 6)
     assert result['request_id'] in cm.requests and cm.requests[result['request_id']]['Status'] == 8
@@ -49,20 +49,20 @@ def test_retire_one_card_takes_six_calls_plus_one_listing(cm, client):
 
 def test_already_in_target_is_unchanged_without_writes(cm, client):
     uid = cm.add_card(status='Retired')
-    (result,), _ = run(client, [uid])
+    (result,), dummy = run(client, [uid])
     assert result['state'] == 'unchanged' and not result['changed'] and cm.writes() == []
     assert result['request_id'] is None
 
 
 def test_terminal_retired_is_skipped_with_reason(cm, client):
     uid = cm.add_card(status='Retired')
-    (result,), _ = run(client, [uid], status='disabled')
+    (result,), dummy = run(client, [uid], status='disabled')
     assert result['state'] == 'skipped' and 'terminal' in result['msg'] and cm.writes() == []
 
 
 def test_missing_operation_is_skipped_with_reason(cm, client):
     uid = cm.add_card(restricted=True)
-    (result,), _ = run(client, [uid])
+    (result,), dummy = run(client, [uid])
     assert result['state'] == 'skipped'
     assert 'the caller may not request Retire for this card (operations: OnlineUpdate, Renew, Recover, Unblock)' \
         in result['msg']
@@ -72,26 +72,26 @@ def test_missing_operation_is_skipped_with_reason(cm, client):
 def test_reader_gets_skipped_with_no_operations(cm, client):
     cm.role = 'reader'
     uid = cm.add_card()
-    (result,), _ = run(client, [uid])
+    (result,), dummy = run(client, [uid])
     assert result['state'] == 'skipped' and '(operations: none)' in result['msg']
 
 
 def test_illegal_transition_is_skipped(cm, client):
     uid = cm.add_card(status='New')
-    (result,), _ = run(client, [uid], status='Active')
+    (result,), dummy = run(client, [uid], status='Active')
     assert result['state'] == 'skipped' and 'cannot go from New to Active' in result['msg']
 
 
 def test_pending_request_is_reported_then_picked_up(cm, client):
     uid = cm.add_card(approval=True)
-    (first,), _ = run(client, [uid], comment='CHG1')
+    (first,), dummy = run(client, [uid], comment='CHG1')
     assert first['state'] == 'pending' and first['changed'] is True and first['request_id']
     assert 'pending approval' in first['msg'] and first['after'] == 'Active'
-    (second,), _ = run(client, [uid], comment='CHG1')
+    (second,), dummy = run(client, [uid], comment='CHG1')
     assert second['state'] == 'pending' and second['changed'] is False
     assert second['request_id'] == first['request_id'] and cm.count('POST') == 1
     cm.requests[first['request_id']]['Status'] = 3  # an approver approves
-    (third,), _ = run(client, [uid], comment='CHG1')
+    (third,), dummy = run(client, [uid], comment='CHG1')
     assert third['state'] == 'changed' and third['request_id'] == first['request_id'] and cm.count('POST') == 1
     assert cm.cards[uid]['Status'] == 6
 
@@ -99,12 +99,12 @@ def test_pending_request_is_reported_then_picked_up(cm, client):
 def test_existing_approved_request_is_reused_even_with_another_comment(cm, client):
     uid = cm.add_card()
     rid = cm.add_request(uid, 'Retire', 'Approved', comment='OLD')
-    (result,), _ = run(client, [uid], comment='NEW')
+    (result,), dummy = run(client, [uid], comment='NEW')
     assert result['request_id'] == rid and cm.count('POST') == 0 and result['state'] == 'changed'
 
 
 def test_list_is_concurrent_and_every_card_gets_a_result(cm, client):
-    good = [cm.add_card() for _ in range(6)]
+    good = [cm.add_card() for dummy in range(6)]
     missing = '17cf063d-e337-4aa9-a822-346554ddd3c9'
     cm.faults.append(Fault('GET', '/smartcards/' + good[2], 500, times=99))
     uuids = good[:3] + [missing] + good[3:]
@@ -122,7 +122,7 @@ def test_list_is_concurrent_and_every_card_gets_a_result(cm, client):
 def test_by_card_id(cm, client):
     serial = 'bc88f13f-83ba-4037-8262-46eba1291c6e'
     uid = cm.add_card(serial=serial)
-    (result,), _ = run(client, card_ids=['{%s}' % serial.upper()])
+    (result,), dummy = run(client, card_ids=['{%s}' % serial.upper()])
     assert result['uuid'] == uid and result['card_id'] == serial and result['state'] == 'changed'
 
 
@@ -130,12 +130,12 @@ def test_check_mode_writes_nothing_and_gives_the_same_verdict(cm, client):
     a, b, c = cm.add_card(), cm.add_card(status='Retired'), cm.add_card(approval=True)
     d = cm.add_card(approval=True)
     rid = cm.add_request(d, 'Retire', 'Pending')
-    results, _ = run(client, [a, b, c, d], check_mode=True)
+    results, dummy = run(client, [a, b, c, d], check_mode=True)
     assert cm.writes() == []
     assert [r['state'] for r in results] == ['changed', 'unchanged', 'changed', 'pending']
     assert [r['changed'] for r in results] == [True, False, True, False]
     assert results[0]['after'] == 'Retired' and results[3]['request_id'] == rid
-    real, _ = run(client, [a, b, c, d])
+    real, dummy = run(client, [a, b, c, d])
     assert [r['changed'] for r in real] == [True, False, True, False]
     assert [r['state'] for r in real] == ['changed', 'unchanged', 'pending', 'pending']
 
@@ -143,33 +143,33 @@ def test_check_mode_writes_nothing_and_gives_the_same_verdict(cm, client):
 def test_check_mode_with_an_approved_request(cm, client):
     uid = cm.add_card()
     rid = cm.add_request(uid, 'Retire', 'Approved')
-    (result,), _ = run(client, [uid], check_mode=True)
+    (result,), dummy = run(client, [uid], check_mode=True)
     assert result['state'] == 'changed' and result['request_id'] == rid and cm.writes() == []
 
 
 def test_executing_leftover_is_completed_when_card_already_there(cm, client):
     uid = cm.add_card(status='Retired')
     rid = cm.add_request(uid, 'Retire', 'Executing')
-    (checked,), _ = run(client, [uid], check_mode=True)
+    (checked,), dummy = run(client, [uid], check_mode=True)
     assert checked['state'] == 'changed' and cm.writes() == []
-    (result,), _ = run(client, [uid])
+    (result,), dummy = run(client, [uid])
     assert result['state'] == 'changed' and result['request_id'] == rid and cm.requests[rid]['Status'] == 8
-    (again,), _ = run(client, [uid])
+    (again,), dummy = run(client, [uid])
     assert again['state'] == 'unchanged'
 
 
 def test_complete_request_false_leaves_executing_and_is_left_alone(cm, client):
     uid = cm.add_card()
-    (result,), _ = run(client, [uid], complete_request=False)
+    (result,), dummy = run(client, [uid], complete_request=False)
     assert cm.requests[result['request_id']]['Status'] == 4
-    (again,), _ = run(client, [uid], complete_request=False)
+    (again,), dummy = run(client, [uid], complete_request=False)
     assert again['state'] == 'unchanged' and cm.requests[result['request_id']]['Status'] == 4
 
 
 def test_request_id_is_used(cm, client):
     uid = cm.add_card()
     rid = cm.add_request(uid, 'Revoke', 'Approved')
-    (result,), _ = run(client, [uid], status='Disabled', request_id=rid.upper())
+    (result,), dummy = run(client, [uid], status='Disabled', request_id=rid.upper())
     assert result['state'] == 'changed' and result['request_id'] == rid and cm.count('POST') == 0
     assert cm.count('GET', '/requests$') == 0  # no listing needed
 
@@ -179,37 +179,37 @@ def test_request_id_is_used(cm, client):
 def test_request_id_not_executable_fails_with_reason(cm, client, status, problem):
     uid = cm.add_card()
     rid = cm.add_request(uid, 'Retire', status)
-    (result,), _ = run(client, [uid], request_id=rid)
+    (result,), dummy = run(client, [uid], request_id=rid)
     assert result['state'] == 'failed' and problem in result['msg'] and cm.writes() == []
 
 
 def test_request_id_for_another_card_or_type_fails(cm, client):
     uid, other = cm.add_card(), cm.add_card()
     rid = cm.add_request(other, 'Retire', 'Approved')
-    (result,), _ = run(client, [uid], request_id=rid)
+    (result,), dummy = run(client, [uid], request_id=rid)
     assert result['state'] == 'failed' and 'is for card' in result['msg']
     rid2 = cm.add_request(uid, 'Revoke', 'Approved')
-    (result,), _ = run(client, [uid], request_id=rid2)
+    (result,), dummy = run(client, [uid], request_id=rid2)
     assert result['state'] == 'failed' and 'needs a Retire request' in result['msg'] and cm.writes() == []
 
 
 def test_suspended_without_request_id_fails_clearly(cm, client):
     uid = cm.add_card()
-    (result,), _ = run(client, [uid], status='suspended')
+    (result,), dummy = run(client, [uid], status='suspended')
     assert result['state'] == 'failed' and 'request_id' in result['msg'] and cm.writes() == []
 
 
 def test_suspended_with_request_id(cm, client):
     uid = cm.add_card()
     rid = cm.add_request(uid, 'TemporaryCards', 'Approved')
-    (result,), _ = run(client, [uid], status='Suspended', request_id=rid)
+    (result,), dummy = run(client, [uid], status='Suspended', request_id=rid)
     assert result['state'] == 'changed' and result['after'] == 'Suspended'
 
 
 def test_lost_post_answer_does_not_create_a_second_request(cm, client):
     uid = cm.add_card()
     cm.faults.append(Fault('POST', '/requests$', 'drop_after'))
-    (result,), _ = run(client, [uid], comment='CHG7')
+    (result,), dummy = run(client, [uid], comment='CHG7')
     assert result['state'] == 'changed' and len(cm.requests) == 1 and cm.count('POST') == 1
 
 
@@ -217,7 +217,7 @@ def test_complete_failure_is_reported_failed_but_changed(cm):
     client = make_client(cm, retries=0)
     uid = cm.add_card()
     cm.faults.append(Fault('PUT', '/requests/[^/]+$', 403, body={'Message': 'no'}))
-    (result,), _ = run(client, [uid])
+    (result,), dummy = run(client, [uid])
     assert result['state'] == 'failed' and result['changed'] is True and result['after'] == 'Retired'
     assert 'Run again' in result['msg']
 
@@ -231,14 +231,14 @@ def test_unexpected_exception_in_one_card_is_contained(cm, client, monkeypatch):
             raise KeyError('password %s' % SECRET)
         return original(uuid)
     monkeypatch.setattr(client, 'get_operations', boom)
-    results, _ = run(client, [a, b])
+    results, dummy = run(client, [a, b])
     assert results[0]['state'] == 'failed' and 'KeyError' in results[0]['msg'] and SECRET not in results[0]['msg']
     assert results[1]['state'] == 'changed'
 
 
 def test_diff_holds_changed_cards_only(cm, client):
     a, b = cm.add_card(), cm.add_card(status='Retired')
-    results, _ = run(client, [a, b])
+    results, dummy = run(client, [a, b])
     assert StatusChanger.diff(results) == {'before': {a: 'Active'}, 'after': {a: 'Retired'}}
 
 
@@ -247,7 +247,7 @@ def test_audit_log_lines(cm, client, tmp_path):
     path = tmp_path / 'audit.jsonl'
     path.write_text('{"earlier": true}\n')
     audit = AuditLog(str(path), {'ticket': 'CHG1', 'batch': 3, 'state': 'overridden'}, secrets=(SECRET,))
-    results, _ = run(client, [a, b], audit=audit, comment='pw is %s' % SECRET)
+    results, dummy = run(client, [a, b], audit=audit, comment='pw is %s' % SECRET)
     audit.close()
     lines = [json.loads(line) for line in path.read_text().splitlines()]
     assert lines[0] == {'earlier': True} and len(lines) == 3
@@ -293,7 +293,9 @@ def test_bad_input_before_any_call(cm, client):
     with pytest.raises(errors.InvalidInput, match='no cards'):
         StatusChanger(client, 'Retired').run(uuids=[])
     with pytest.raises(errors.InvalidInput, match='concurrency'):
-        StatusChanger(client, 'Retired', concurrency=0).run(uuids=[cm.add_card()])
+        StatusChanger(client, 'Retired', concurrency=0)
+    with pytest.raises(errors.InvalidInput, match='concurrency'):
+        SmartcardReader(client, concurrency=65)
     with pytest.raises(errors.InvalidInput, match='one card'):
         StatusChanger(client, 'Retired', request_id=cm.add_card()).run(uuids=[cm.add_card(), cm.add_card()])
     assert cm.calls == []

@@ -77,8 +77,8 @@ class PlaybookRun(object):
         return self.results[name]
 
     def __repr__(self):
-        return 'PlaybookRun(rc=%s)\n--- stdout\n%s\n--- stderr\n%s' % (self.rc, self.stdout[-6000:],
-                                                                        self.stderr[-3000:])
+        return 'PlaybookRun(rc=%s)\n--- stdout\n%s\n--- stderr\n%s' % (
+            self.rc, self.stdout[-6000:], self.stderr[-3000:])
 
 
 @pytest.fixture
@@ -115,12 +115,12 @@ def play(tmp_path):
             'ANSIBLE_COLLECTIONS_PATH': str(COLLECTIONS), 'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
             'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0', 'ANSIBLE_RETRY_FILES_ENABLED': 'false',
             'ANSIBLE_HOST_KEY_CHECKING': 'false', 'ANSIBLE_LOCAL_TEMP': str(tmp_path / 'ansible-tmp'),
-            'ANSIBLE_DEPRECATION_WARNINGS': 'false', 'ANSIBLE_LOAD_CALLBACK_PLUGINS': 'false',
+            'ANSIBLE_DEPRECATION_WARNINGS': 'false', 'ANSIBLE_PIPELINING': 'true',
         })
         environment.update(env or {})
         proc = subprocess.run(
             [str(BIN / 'ansible-playbook'), '-i', str(inventory), str(playbook)] + list(args),
-            cwd=str(tmp_path), env=environment, capture_output=True, text=True, timeout=timeout)
+            cwd=str(tmp_path), env=environment, capture_output=True, text=True, timeout=timeout, check=False)
         results = json.loads(out.read_text()) if out.exists() else {}
         return PlaybookRun(proc, results, playbook)
 

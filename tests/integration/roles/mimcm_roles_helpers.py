@@ -5,6 +5,8 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
@@ -91,7 +93,7 @@ class Runner:
         return proc, self.latest_plan()
 
     def apply(self, cards=None, digest=None, **kwargs):
-        more = {k: v for k, v in kwargs.items() if k.startswith("smartcard_lifecycle_")}
+        more = {k: v for k, v in kwargs.items() if k.startswith("smartcard_lifecycle_") or k == "ticket"}
         rest = {k: v for k, v in kwargs.items() if k not in more}
         return self.run("mim.cm.retire_smartcards",
                         self.lifecycle_vars(cards, mode="apply", digest=digest, **more), **rest)
@@ -112,3 +114,33 @@ class Runner:
 def writes(journal, kind=None):
     """Journal entries made through the API (not by the test's admin calls)."""
     return [e for e in journal if e["user"] != "admin" and (kind is None or e["kind"] == kind)]
+
+
+class HtmlChecker(HTMLParser):
+    """Checks that every element is closed in order and that nothing is loaded from outside."""
+    VOID = {"meta", "br", "img", "input", "link", "hr", "line", "rect"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+        self.text = []
+        self.external = []
+        self.tags = Counter()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags[tag] += 1
+        for name, value in attrs:
+            if name in ("src", "href") and value:
+                self.external.append(value)
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+

@@ -8,11 +8,10 @@ import signal
 import time
 import uuid as uuidlib
 from collections import Counter
-from html.parser import HTMLParser
 
 import pytest
 
-from mimcm_roles_helpers import sim_env, writes
+from mimcm_roles_helpers import HtmlChecker, sim_env, writes
 
 RETIRED = 6
 ACTIVE = 3
@@ -81,7 +80,8 @@ def test_apply_changes_exactly_the_plan_then_nothing(simulator, runner):
 
     proc = runner.apply(cards, plan["digest"], smartcard_lifecycle_batch_size=4)
     assert proc.returncode == 0, proc.stdout[-6000:]
-    assert "batch 1/2, cards 1-4 of 6" in proc.stdout and "batch 2/2, cards 5-6 of 6" in proc.stdout
+    assert "batch 1/2: 4 card(s) to Retired, cards 1-4 of 6" in proc.stdout
+    assert "batch 2/2: 2 card(s) to Retired, cards 5-6 of 6" in proc.stdout
     journal = sim.journal()[start:]
     assert changed_cards(journal) == Counter({u: 1 for u in active})
     assert created_requests(journal) == Counter({u: 1 for u in active})
@@ -323,33 +323,3 @@ def test_apply_needs_ticket_and_digest(simulator, runner):
     proc = runner.apply(cards, "a" * 64, ticket="")
     assert proc.returncode != 0 and "Nothing was written" in proc.stdout
     assert simulator.stats()["requests"] == 0
-
-
-class HtmlChecker(HTMLParser):
-    """Checks that every element is closed in order and that nothing is loaded from outside."""
-    VOID = {"meta", "br", "img", "input", "link", "hr", "line", "rect"}
-
-    def __init__(self):
-        super().__init__()
-        self.stack = []
-        self.text = []
-        self.external = []
-        self.tags = Counter()
-
-    def handle_starttag(self, tag, attrs):
-        self.tags[tag] += 1
-        for name, value in attrs:
-            if name in ("src", "href") and value:
-                self.external.append(value)
-        if tag not in self.VOID:
-            self.stack.append(tag)
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        assert self.stack and self.stack[-1] == tag, (tag, self.stack[-5:])
-        self.stack.pop()
-
-    def handle_data(self, data):
-        self.text.append(data)
-

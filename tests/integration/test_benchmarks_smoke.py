@@ -1,0 +1,56 @@
+"""The benchmark harness (tests/benchmarks, `make bench`) with tiny sizes, so it never rots.
+
+Runs every scenario once through the same code as `make bench` and checks that each produced a
+complete, correct row (cards retired, the raw client replayed exactly the bulk apply's calls, the
+report covered every card) and that the table with the targets is printed. No time is asserted:
+the figures of a smoke run mean nothing.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SCENARIOS = {"1", "2", "3", "4a", "4b", "5"}
+
+
+def test_benchmarks_smoke(tmp_path):
+    out = tmp_path / "results.json"
+    env = dict(os.environ)
+    for name in [k for k in env if k.startswith("BENCH_")]:
+        del env[name]
+    env["ANSIBLE_COLLECTIONS_PATH"] = str(REPO / "build" / "collections")
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks", "--smoke", "--out", str(out), "--workdir", str(tmp_path / "work"),
+         "--cache", str(tmp_path / "cache")],
+        cwd=str(REPO), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-8000:]
+
+    rows = json.loads(out.read_text())
+    assert {r["scenario"] for r in rows} == SCENARIOS, proc.stdout[-4000:]
+    for row in rows:
+        assert row["ok"], row
+        for key in ("wall_s", "cards_per_s", "calls_per_card", "by_kind", "connections", "ntlm_handshakes",
+                    "max_connections_per_invocation", "peak_rss_mb"):
+            assert row.get(key) is not None, (key, row)
+        assert row["machine"]["cores"] >= 1
+    by = {r["scenario"]: r for r in rows}
+    # the raw client issued exactly the calls of the bulk apply, kind by kind
+    assert by["3"]["by_kind"] == by["1"]["by_kind"]
+    assert by["4b"]["by_kind"] == by["4a"]["by_kind"]
+    # a retirement: read the card and its operations (re-check and module), create, read, set, complete
+    for kind in ("card_get", "card_operations", "request_create", "request_get", "request_card_put",
+                 "request_update"):
+        assert by["1"]["by_kind"].get(kind, 0) >= by["1"]["n"], kind
+    assert by["1"]["plan_wall_s"] > 0 and by["1"]["invocations"] >= 2
+    assert by["5"]["reported_cards"] == by["5"]["n"]
+
+    text = proc.stdout
+    assert "| target | figure | verdict |" in text
+    assert "cores" in text
+    for label in ("bulk apply / raw client", "latency-bound", "faster per card", "HTTP calls per card",
+                  "NTLM handshakes per module invocation", "no process >"):
+        assert label in text, label

@@ -1,0 +1,111 @@
+"""The AWX credential type (extensions/awx/mimcm_credential_type.yml) injects every connection
+environment variable the modules read, and nothing else."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from jinja2.sandbox import SandboxedEnvironment
+
+ROOT = Path(__file__).resolve().parents[2]
+CREDENTIAL_TYPE = ROOT / "extensions" / "awx" / "mimcm_credential_type.yml"
+FRAGMENT = ROOT / "plugins" / "doc_fragments" / "connection.py"
+CONNECTION = ROOT / "plugins" / "module_utils" / "mimcm_connection.py"
+SECRETS = {"password", "token"}
+
+
+@pytest.fixture(scope="module")
+def credential_type():
+    return yaml.safe_load(CREDENTIAL_TYPE.read_text())
+
+
+def fragment_env_vars():
+    """Every E(MIMCM_...) the connection doc fragment names."""
+    return set(re.findall(r"E\((MIMCM_[A-Z_]+)\)", FRAGMENT.read_text()))
+
+
+def test_fragment_names_variables():
+    assert len(fragment_env_vars()) >= 7
+
+
+def test_injectors_cover_every_documented_variable(credential_type):
+    injected = set(credential_type["injectors"]["env"])
+    missing = fragment_env_vars() - injected
+    assert not missing, "the credential type does not inject %s" % sorted(missing)
+
+
+def test_injects_only_documented_variables(credential_type):
+    extra = set(credential_type["injectors"]["env"]) - fragment_env_vars()
+    assert not extra, "injected but not read by the modules: %s" % sorted(extra)
+
+
+def test_injectors_cover_every_variable_the_code_reads(credential_type):
+    """The argument spec's fallbacks (mimcm_connection.ENV_VARS) are what the modules really read."""
+    in_code = set(re.findall(r"'(MIMCM_[A-Z_]+)'", CONNECTION.read_text()))
+    assert in_code, "no MIMCM_* variable found in mimcm_connection.py"
+    assert in_code <= set(credential_type["injectors"]["env"])
+
+
+def test_awx_shape(credential_type):
+    assert credential_type["kind"] in ("cloud", "net")
+    fields = credential_type["inputs"]["fields"]
+    ids = [f["id"] for f in fields]
+    assert len(ids) == len(set(ids))
+    for field in fields:
+        assert re.match(r"^[a-z][a-z0-9_]*$", field["id"])
+        assert field["type"] in ("string", "boolean")
+        assert field.get("label")
+        if "choices" in field:
+            assert field["type"] == "string" and field.get("default") in field["choices"]
+    assert set(credential_type["inputs"]["required"]) <= set(ids)
+    for name in SECRETS:
+        assert next(f for f in fields if f["id"] == name).get("secret") is True
+    # every template refers to defined inputs (or AWX's tower.filename) only
+    names = set(ids) | {"tower"}
+    templates = list(credential_type["injectors"]["env"].values()) + list(credential_type["injectors"]["file"].values())
+    env = SandboxedEnvironment()
+    from jinja2 import meta
+    for template in templates:
+        assert meta.find_undeclared_variables(env.parse(template)) <= names, template
+
+
+def render(credential_type, inputs):
+    """What AWX does: write the file injectors, then render the env injectors (missing input -> '')."""
+    env = SandboxedEnvironment()
+    namespace = {}
+    for field in credential_type["inputs"]["fields"]:
+        if field["id"] in inputs:
+            namespace[field["id"]] = inputs[field["id"]]
+        elif field["type"] == "boolean":
+            namespace[field["id"]] = field.get("default", False)
+    files = {}
+    for key, template in credential_type["injectors"].get("file", {}).items():
+        files[key.split(".", 1)[1]] = env.from_string(template).render(**namespace)
+    namespace["tower"] = {"filename": {name: "/tmp/awx_cred/%s" % name for name in files}}
+    return {var: env.from_string(t).render(**namespace) for var, t in credential_type["injectors"]["env"].items()}, files
+
+
+def test_ntlm_with_ca(credential_type):
+    env, files = render(credential_type, {"url": "https://cm.contoso.com", "auth": "ntlm", "username": "CONTOSO\\svc",
+                                          "password": "s3cret", "ca_pem": "-----BEGIN CERTIFICATE-----\n..."})
+    assert env["MIMCM_URL"] == "https://cm.contoso.com"
+    assert env["MIMCM_USERNAME"] == "CONTOSO\\svc"
+    assert env["MIMCM_PASSWORD"] == "s3cret"
+    assert env["MIMCM_CA_PATH"] == "/tmp/awx_cred/ca"
+    assert files["ca"].startswith("-----BEGIN CERTIFICATE-----")
+    assert env["MIMCM_VALIDATE_CERTS"] == "True"
+    assert env["MIMCM_TOKEN"] == ""
+
+
+def test_no_ca_means_no_ca_path(credential_type):
+    env, dummy = render(credential_type, {"url": "https://cm.contoso.com", "auth": "bearer", "token": "t0k"})
+    assert env["MIMCM_CA_PATH"] == ""
+    assert env["MIMCM_TOKEN"] == "t0k"
+    assert env["MIMCM_ALLOW_INSECURE_HTTP"] == "False"
+
+
+def test_docs_page_lists_every_variable(credential_type):
+    page = (ROOT / "docs" / "awx.md").read_text()
+    for var in credential_type["injectors"]["env"]:
+        assert var in page, var
