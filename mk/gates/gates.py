@@ -136,10 +136,14 @@ def build_artifact(log: Log) -> None:
 def ensure_get_pip(log: Log) -> None:
     """ansible-test bootstraps pip into its venvs with a script from its CI file server, which this
     machine cannot reach; it uses a copy saved in its cache instead (see get_pip_offline.py)."""
-    from ansible_test._internal.python_requirements import get_venv_packages  # noqa: PLC0415
-    from ansible_test._internal.host_configs import NativePythonConfig  # noqa: PLC0415
+    try:  # the pip version ansible-test pins for its venvs (an internal API: pinned ansible-core)
+        from ansible_test._internal.python_requirements import get_venv_packages  # noqa: PLC0415
+        from ansible_test._internal.host_configs import NativePythonConfig  # noqa: PLC0415
 
-    pip_version = get_venv_packages(NativePythonConfig(version=PYTHON_VERSION, path=sys.executable))["pip"]
+        pip_version = get_venv_packages(NativePythonConfig(version=PYTHON_VERSION, path=sys.executable))["pip"]
+    except Exception as exc:  # noqa: BLE001 - ansible-test then reports the missing script itself
+        log.write(f"cannot tell which pip ansible-test bootstraps ({exc}); not installing the stand-in\n")
+        return
     cache = Path.home() / ".ansible" / "test" / "cache" / f"get_pip_{pip_version.replace('.', '_')}.py"
     if not cache.exists():
         cache.parent.mkdir(parents=True, exist_ok=True)
@@ -233,12 +237,7 @@ def render_changelog(log: Log, tree: Path) -> str:
     with `antsibull-changelog release` run on the copy (the date it records is not rendered);
     once it is released (in changelogs/changelog.yaml), `antsibull-changelog generate` renders it.
     """
-    version = str(yaml.safe_load((tree / "galaxy.yml").read_text())["version"]) if (tree / "galaxy.yml").exists() else None
-    if version is None:  # an installed collection has MANIFEST.json instead of galaxy.yml
-        import json  # noqa: PLC0415
-        version = json.loads((tree / "MANIFEST.json").read_text())["collection_info"]["version"]
-        meta = json.loads((tree / "MANIFEST.json").read_text())["collection_info"]
-        (tree / "galaxy.yml").write_text(yaml.safe_dump({k: meta[k] for k in ("namespace", "name", "version")}))
+    version = str(yaml.safe_load((tree / "galaxy.yml").read_text())["version"])
     changes = yaml.safe_load((tree / "changelogs" / "changelog.yaml").read_text()) or {}
     env = changelog_env(tree)
     if version in (changes.get("releases") or {}):
@@ -249,9 +248,11 @@ def render_changelog(log: Log, tree: Path) -> str:
 
 
 def changelog_copy(tmp: Path) -> Path:
-    """A copy of the collection (from the artifact, plus the working tree's changelogs/) to render from."""
+    """A copy of the collection to render the changelog from: the artifact (for the plugin list),
+    with galaxy.yml and changelogs/ from the checkout."""
     tree = tmp / "ansible_collections" / "mim" / "cm"
-    shutil.copytree(COLLECTION, tree)
+    shutil.copytree(COLLECTION, tree, ignore=shutil.ignore_patterns(".git"))
+    shutil.copyfile(ROOT / "galaxy.yml", tree / "galaxy.yml")
     shutil.rmtree(tree / "changelogs", ignore_errors=True)
     shutil.copytree(ROOT / "changelogs", tree / "changelogs", ignore=shutil.ignore_patterns(".plugin-cache.yaml"))
     return tree
@@ -352,6 +353,14 @@ def gate_errors(log: Log) -> None:
         raise GateFailed(f"{len(missing)} error message(s) missing from docs/troubleshooting.md")
 
 
+def gate_doc_refs(log: Log) -> None:
+    """README.md and docs/ name only modules, roles, role options and variables that exist."""
+    proc = log.run([BIN / "python", HERE / "doc_refs.py"], cwd=ROOT, check=False)
+    if proc.returncode != 0:
+        problems = [line for line in proc.stdout.splitlines() if ": " in line and not line.endswith("problem(s)")]
+        raise GateFailed("; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+
+
 def gate_pythons(log: Log) -> list[str]:
     """Unit tests under Python 3.12 and 3.13 with the newest ansible-core each allows (skips absent ones)."""
     proc = log.run([BIN / "python", HERE / "pythons.py", *OTHER_PYTHONS], cwd=ROOT, check=False)
@@ -371,6 +380,7 @@ GATES = {
     "reference": gate_reference,
     "ee": gate_ee,
     "errors": gate_errors,
+    "doc-refs": gate_doc_refs,
     "pythons": gate_pythons,
 }
 

@@ -94,6 +94,8 @@ notes:
     C(connection: local)); the Python packages above must be installed there."
 
   - Use C(module_defaults) with the action group C(group/mim.cm.mimcm) to set the connection options once.
+  - An option given in the task wins over its E(MIMCM_*) environment variable; an empty variable counts as unset
+    (AWX injects a credential field left empty as an empty variable).
   - Put E(MIMCM_PASSWORD) or E(MIMCM_TOKEN) in the environment of C(ansible-playbook) itself (an AWX credential
     does this), not in a task's C(environment) keyword; Ansible prints that keyword's values in its C(-vvvv) output.
 '''

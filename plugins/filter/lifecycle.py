@@ -391,22 +391,12 @@ def lifecycle_plan(inputs, info_results, target_status, change_ticket=""):
             else:
                 seen_uuid[row["uuid"]] = key
         rows.append(row)
-    plan = {"format": PLAN_FORMAT, "target_status": target,
+    plan = {"kind": "plan", "format": PLAN_FORMAT, "target_status": target,
             "change_ticket": str(change_ticket or "").strip(), "rows": rows}
     plan["totals"], plan["status_counts"] = _totals(rows)
     plan["change_uuids"] = [r["uuid"] for r in rows if r["action"] == "change"]
     plan["digest"] = plan_digest(plan)
     return plan
-
-
-def plan_file_content(plan, meta=None):
-    """The plan as written to plan-<digest>.json (meta such as generated_at never enters the
-    digest: it is recomputed from target_status, change_ticket and rows on load)."""
-    out = {k: plan[k] for k in ("format", "digest", "target_status", "change_ticket", "totals",
-                                "status_counts", "rows")}
-    if meta:
-        out["meta"] = meta
-    return out
 
 
 # ---------------------------------------------------------------- apply-time checks
@@ -427,7 +417,8 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
     digest = str(digest or "").strip().lower()
     if not isinstance(approved, dict) or "rows" not in approved:
         return {"ok": False, "problems": ["the approved plan could not be read"], "drift": [],
-                "todo": [], "progress": [], "rows": []}
+                "todo": [], "progress": [], "rows": [],
+                "message": "the approved plan could not be read"}
     actual = plan_digest(approved)
     if actual != digest:
         problems.append("the approved plan's content hashes to %s, not to the approved digest %s"
@@ -471,8 +462,10 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
             continue
         drift.append({"key": key, "what": _drift_text(a, c), "planned": _brief(a),
                       "now": _brief(c)})
-    return {"ok": not problems and not drift, "problems": problems, "drift": drift,
-            "todo": todo, "progress": progress, "rows": share}
+    check = {"ok": not problems and not drift, "problems": problems, "drift": drift,
+             "todo": todo, "progress": progress, "rows": share}
+    check["message"] = drift_message(check)
+    return check
 
 
 def _brief(row):
@@ -506,12 +499,6 @@ def drift_message(check, limit=20):
 
 
 # ---------------------------------------------------------------- apply summary
-
-def fail_share(results, total):
-    """Percentage of ``total`` attempted cards that failed so far."""
-    failed = sum(1 for r in _flatten(results) if r.get("state") == "failed")
-    return 100.0 * failed / total if total else 0.0
-
 
 def _flatten(results):
     for item in _as_list(results):
@@ -593,9 +580,6 @@ class FilterModule(object):
             "shard_position": shard_position,
             "lifecycle_plan": lifecycle_plan,
             "plan_digest": plan_digest,
-            "plan_file_content": plan_file_content,
             "lifecycle_check": lifecycle_check,
-            "drift_message": drift_message,
-            "fail_share": fail_share,
             "lifecycle_summary": lifecycle_summary,
         }

@@ -158,9 +158,12 @@ def _card_rows(cards):
 _CARD_HEADERS = ["key", "uuid", "before", "after", "outcome", "request id", "reason"]
 
 
-def report_markdown(summary):
+def report_markdown(summary, meta=None):
+    """Markdown for a plan (kind plan), an apply summary (kind apply) or an inventory."""
     if summary.get("kind") == "inventory":
         return inventory_markdown(summary)
+    if summary.get("kind") == "plan":
+        return plan_markdown(summary, meta)
     meta = summary.get("meta", {})
     verdict = "OK" if summary.get("ok") else "FAILED"
     lines = ["# Smart card lifecycle apply: %s" % verdict, ""]
@@ -260,7 +263,6 @@ def inventory_html(summary, card_limit=5000):
 class FilterModule(object):
     def filters(self):
         return {
-            "plan_markdown": plan_markdown,
             "report_markdown": report_markdown,
             "report_html": report_html,
         }

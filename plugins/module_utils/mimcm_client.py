@@ -204,6 +204,11 @@ class MimCmClient(object):
             return _Attempt(error=errors.ConnectionFailed(
                 'the connection to %s failed (%s): check url and that the CM server is reachable'
                 % (self.config.server, self._short(exc))), ambiguous=ambiguous)
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            # the answer broke off: as ambiguous as a dropped connection
+            return _Attempt(error=errors.ConnectionFailed(
+                'the connection to %s failed (%s): check url and that the CM server is reachable'
+                % (self.config.server, self._short(exc))), ambiguous=True)
         except requests.exceptions.RequestException as exc:
             raise errors.ConnectionFailed('the request to %s failed (%s)' % (self.config.server, self._short(exc)))
 

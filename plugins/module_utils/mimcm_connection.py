@@ -9,7 +9,7 @@ Documented once, in the ``mim.cm.connection`` doc fragment. Keep the two in step
 import os
 import re
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
 
@@ -37,6 +37,19 @@ ENV_VARS = {
     'retries': 'MIMCM_RETRIES',
     'allow_insecure_http': 'MIMCM_ALLOW_INSECURE_HTTP',
 }
+
+
+def env_fallback(*names):
+    """The first of ``names`` set to a non-empty value in the environment.
+
+    Unlike ansible's own env_fallback, an empty variable counts as unset: AWX injects every
+    variable of a credential type, a field the user left empty as "".
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value is not None and value.strip() != '':
+            return value
+    raise AnsibleFallbackNotFound
 
 
 def connection_argument_spec():

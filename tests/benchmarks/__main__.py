@@ -5,7 +5,8 @@ change in the machine's background load hits every scenario alike), appends one 
 ``build/bench/results.json``, and prints one Markdown table of the medians with the targets.
 
 Sizes and repeats come from the options or the environment (BENCH_N, BENCH_LOOP_N,
-BENCH_LATENCY_N, BENCH_REPORT_N, BENCH_REPEAT, BENCH_REPORT_REPEAT, BENCH_SCENARIOS). ``--smoke``
+BENCH_LATENCY_N, BENCH_REPORT_N, BENCH_REPEAT, BENCH_LOOP_REPEAT, BENCH_REPORT_REPEAT,
+BENCH_SCENARIOS). ``--smoke``
 runs everything with tiny sizes once (the harness test in tests/integration uses it).
 """
 
@@ -20,10 +21,10 @@ from pathlib import Path
 
 from tests.benchmarks import harness, scenarios
 
-DEFAULTS = {"n": 10000, "loop_n": 200, "latency_n": 2000, "report_n": 100000, "repeat": 3, "report_repeat": 1,
-            "concurrency": 16, "latency_concurrency": 8, "latency_ms": 50.0, "scenarios": "1,2,3,4,5"}
-SMOKE = {"n": 24, "loop_n": 2, "latency_n": 8, "report_n": 200, "repeat": 1, "report_repeat": 1,
-         "latency_ms": 20.0, "batch_size": 10}
+DEFAULTS = {"n": 10000, "loop_n": 200, "latency_n": 2000, "report_n": 100000, "repeat": 3, "loop_repeat": 1,
+            "report_repeat": 1, "concurrency": 16, "latency_concurrency": 8, "latency_ms": 50.0, "scenarios": "1,2,3,4,5"}
+SMOKE = {"n": 24, "loop_n": 2, "latency_n": 8, "report_n": 200, "repeat": 1, "loop_repeat": 1,
+         "report_repeat": 1, "latency_ms": 20.0, "batch_size": 10}
 TARGETS = {"bulk_vs_raw": 1.25, "latency_efficiency": 0.8, "bulk_vs_loop": 50.0, "calls_per_card": 8.0,
            "report_rss_mb": 500.0}
 
@@ -43,6 +44,8 @@ def parse_args(argv=None):
     p.add_argument("--report-n", type=int, default=_env("BENCH_REPORT_N", int, None),
                    help="cards, scenario 5 (100000)")
     p.add_argument("--repeat", type=int, default=_env("BENCH_REPEAT", int, None), help="runs per scenario (3)")
+    p.add_argument("--loop-repeat", type=int, default=_env("BENCH_LOOP_REPEAT", int, None),
+                   help="runs of scenario 2 (1: each run is already N sequential module runs)")
     p.add_argument("--report-repeat", type=int, default=_env("BENCH_REPORT_REPEAT", int, None),
                    help="runs of scenario 5 (1: it is a memory ceiling, not a timing)")
     p.add_argument("--concurrency", type=int, default=DEFAULTS["concurrency"])
@@ -57,7 +60,7 @@ def parse_args(argv=None):
     p.add_argument("--smoke", action="store_true", help="tiny sizes, one run, stop at the first error")
     args = p.parse_args(argv)
     base = dict(DEFAULTS, **(SMOKE if args.smoke else {}))
-    for key in ("n", "loop_n", "latency_n", "report_n", "repeat", "report_repeat", "latency_ms", "batch_size"):
+    for key in ("n", "loop_n", "latency_n", "report_n", "repeat", "loop_repeat", "report_repeat", "latency_ms", "batch_size"):
         if getattr(args, key, None) is None:
             setattr(args, key, base.get(key))
     for key in ("out", "workdir", "cache"):
@@ -118,7 +121,7 @@ def main(argv=None):
             if "3" in args.scenarios:
                 record(scenarios.raw, args.n, profile or _profile_from_results(args.out, args.n),
                        threads=args.concurrency)
-            if "2" in args.scenarios:
+            if "2" in args.scenarios and rep < args.loop_repeat:
                 record(scenarios.loop, args.loop_n)
             if "4" in args.scenarios:
                 r4 = record(scenarios.bulk, args.latency_n, args.latency_concurrency, latency_ms=args.latency_ms,
@@ -168,8 +171,8 @@ def render(rows, mach, args, run_id, failures=()):
     lines.append("")
     lines.append("| # | scenario | N | conc. | latency | wall s (median) | cards/s | s/card | HTTP calls/card "
                  "(breakdown) | connections = NTLM handshakes per run | max per module invocation (invocations) "
-                 "| peak RSS, largest process |")
-    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
+                 "| peak RSS, largest process | CPU s: client / simulator |")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     order = ["1", "3", "2", "4a", "4b", "5"]
     med = {}
     for sc in order:
@@ -181,18 +184,20 @@ def render(rows, mach, args, run_id, failures=()):
         if sc in ("1", "4a"):
             plan_runs = sorted(r["plan_wall_s"] for r in runs)
             pm = plan_runs[(len(plan_runs) - 1) // 2]
-            lines.append("| %s | plan (role, read-only) | %d | %d | - | %s%s | %s | %s | %s (%s) | %s = %s | - | %s MB (%s) |" % (
+            lines.append("| %s | plan (role, read-only) | %d | %d | - | %s%s | %s | %s | %s (%s) | %s = %s | - | %s MB (%s) | %s / %s |" % (
                 sc, m["n"], m["concurrency"], harness.fmt(pm), harness.spread(plan_runs),
                 harness.fmt(m["n"] / pm, 1), harness.fmt(pm / m["n"], 5), harness.fmt(m["plan_calls_per_card"], 3),
                 _kinds({k: v / m["n"] for k, v in m["plan_by_kind"].items()}), m["plan_connections"],
-                m["plan_ntlm_handshakes"], m["plan_peak_rss_mb"], m["plan_peak_process"]))
+                m["plan_ntlm_handshakes"], m["plan_peak_rss_mb"], m["plan_peak_process"],
+                harness.fmt(m.get("plan_client_cpu_s"), 1), harness.fmt(m.get("plan_server_cpu_s"), 1)))
         walls = sorted(r["wall_s"] for r in runs)
-        lines.append("| %s | %s | %d | %d | %s | **%s**%s | %s | %s | %s (%s) | %s = %s | %s (%s) | %s MB (%s) |" % (
+        lines.append("| %s | %s | %d | %d | %s | **%s**%s | %s | %s | %s (%s) | %s = %s | %s (%s) | %s MB (%s) | %s / %s |" % (
             sc, m["name"], m["n"], m["concurrency"], ("%g ms" % m["latency_ms"]) if m["latency_ms"] else "-",
             harness.fmt(m["wall_s"]), harness.spread(walls), harness.fmt(m["cards_per_s"], 1),
             harness.fmt(m["s_per_card"], 5), harness.fmt(m["calls_per_card"], 3), _kinds(m["by_kind_per_card"]),
             m["connections"], m["ntlm_handshakes"], harness.fmt(m["max_connections_per_invocation"]),
-            m["invocations"], m["peak_rss_mb"], m["peak_process"]))
+            m["invocations"], m["peak_rss_mb"], m["peak_process"],
+            harness.fmt(m.get("client_cpu_s"), 1), harness.fmt(m.get("server_cpu_s"), 1)))
     lines.append("")
     lines.extend(targets(med, args))
     if failures:

@@ -203,8 +203,29 @@ def _describe(cmdline):
     return os.path.basename(cmdline[0]) if cmdline else "?"
 
 
-def run_monitored(argv, env, cwd, log_path, timeout=None):
-    """Run a command, its output to ``log_path``; return wall seconds, rc and the memory peaks."""
+def _children_cpu():
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) a running process has used so far (the simulator's)."""
+    try:
+        t = psutil.Process(pid).cpu_times()
+        return t.user + t.system
+    except psutil.Error:
+        return None
+
+
+def run_monitored(argv, env, cwd, log_path, timeout=None, server_pid=None):
+    """Run a command, its output to ``log_path``; return wall seconds, rc, the memory peaks and the
+    CPU seconds of the command's process tree (every descendant, reaped by its parent) and, with
+    ``server_pid``, of the simulator during the run: CPU per card is steadier than wall time on a
+    machine shared with other work."""
+    cpu0 = _children_cpu()
+    server0 = process_cpu(server_pid) if server_pid else None
     with open(log_path, "w") as log:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=log,
@@ -217,8 +238,11 @@ def run_monitored(argv, env, cwd, log_path, timeout=None):
                 proc.wait()
                 rc = "timeout"
         wall = time.perf_counter() - t0
+    server1 = process_cpu(server_pid) if server_pid else None
     return {"wall": wall, "rc": rc, "peak_rss_mb": round(mon.peak_rss / 2 ** 20, 1),
-            "peak_process": mon.peak_name, "peak_tree_mb": round(mon.peak_tree / 2 ** 20, 1)}
+            "peak_process": mon.peak_name, "peak_tree_mb": round(mon.peak_tree / 2 ** 20, 1),
+            "client_cpu_s": round(_children_cpu() - cpu0, 2),
+            "server_cpu_s": round(server1 - server0, 2) if server0 is not None and server1 is not None else None}
 
 
 def tail(path, n=60):
@@ -268,7 +292,7 @@ class PlaybookRunner:
         timing = self.workdir / ("%s-timing.jsonl" % tag)
         log = self.workdir / ("%s.log" % tag)
         argv = [ANSIBLE_PLAYBOOK, "-i", str(self.inventory), playbook, "-e", "@%s" % vars_file]
-        out = run_monitored(argv, self.env(timing), self.workdir, log, timeout)
+        out = run_monitored(argv, self.env(timing), self.workdir, log, timeout, server_pid=self.sim.proc.pid)
         out["log"] = str(log)
         out["invocations"] = read_invocations(timing)
         out["task_times"] = task_times(timing)

@@ -84,6 +84,8 @@ def bulk(ctx, n, concurrency=16, latency_ms=0.0, scenario="1", batch_size=None):
             "wall_s": round(apply["wall"], 3), "plan_wall_s": round(plan["wall"], 3),
             "plan_calls_per_card": plan_an.get("calls_per_card"), "plan_by_kind": plan_an["by_kind"],
             "plan_connections": plan_an["connections"], "plan_ntlm_handshakes": _handshakes(plan_stats),
+            "plan_client_cpu_s": plan["client_cpu_s"], "plan_server_cpu_s": plan["server_cpu_s"],
+            "client_cpu_s": apply["client_cpu_s"], "server_cpu_s": apply["server_cpu_s"],
             "plan_peak_rss_mb": plan["peak_rss_mb"], "plan_peak_process": plan["peak_process"],
             "peak_rss_mb": apply["peak_rss_mb"], "peak_process": apply["peak_process"],
             "peak_tree_mb": apply["peak_tree_mb"],
@@ -115,6 +117,7 @@ def loop(ctx, n):
         row = {
             "scenario": "2", "name": "per-card loop (module, one card per task)", "n": n, "concurrency": 1,
             "latency_ms": 0.0, "wall_s": round(out["wall"], 3),
+            "client_cpu_s": out["client_cpu_s"], "server_cpu_s": out["server_cpu_s"],
             "peak_rss_mb": out["peak_rss_mb"], "peak_process": out["peak_process"],
             "peak_tree_mb": out["peak_tree_mb"],
             "ok": retired == min(50, n),
@@ -143,7 +146,7 @@ def raw(ctx, n, profile, threads=16, latency_ms=0.0, scenario="3"):
                 str(Path(sim.state_dir) / "simulator.json"), "--cards", str(work / "cards.json"),
                 "--profile", str(work / "profile.json"), "--threads", str(threads), "--comment", TICKET]
         env = dict(os.environ, PYTHONPATH=str(harness.REPO))
-        out = harness.run_monitored(argv, env, harness.REPO, work / "raw.log")
+        out = harness.run_monitored(argv, env, harness.REPO, work / "raw.log", server_pid=sim.proc.pid)
         lines = [ln for ln in (work / "raw.log").read_text().splitlines() if ln.startswith("{")]
         if not lines:
             raise RuntimeError("raw client failed (rc %s):\n%s" % (out["rc"], harness.tail(work / "raw.log")))
@@ -157,6 +160,7 @@ def raw(ctx, n, profile, threads=16, latency_ms=0.0, scenario="3"):
             else "raw client, latency",
             "n": n, "concurrency": threads, "latency_ms": latency_ms,
             "wall_s": round(out["wall"], 3), "inner_wall_s": round(result["wall"], 3),
+            "client_cpu_s": out["client_cpu_s"], "server_cpu_s": out["server_cpu_s"],
             "peak_rss_mb": out["peak_rss_mb"], "peak_process": "raw_client",
             "errors": result["errors"], "first_errors": result["first_errors"],
             "same_calls_as_bulk": analysis["by_kind"] == profile["by_kind"],
@@ -197,6 +201,7 @@ def report(ctx, n, concurrency=16):
         row = {
             "scenario": "5", "name": "report role (read at scale)", "n": n, "concurrency": concurrency,
             "latency_ms": 0.0, "wall_s": round(out["wall"], 3),
+            "client_cpu_s": out["client_cpu_s"], "server_cpu_s": out["server_cpu_s"],
             "peak_rss_mb": out["peak_rss_mb"], "peak_process": out["peak_process"],
             "peak_tree_mb": out["peak_tree_mb"], "report_files_mb": sizes, "task_times": out["task_times"],
             "reported_cards": summary.get("total"),

@@ -220,3 +220,32 @@ def test_hundred_thousand_cards(tmp_path):
             assert s.get(sim.api_url + "/smartcards/" + last["Uuid"]).json() == last
             r = s.get(sim.api_url + "/smartcards", params={"cardid": last["SerialNumber"]})
             assert r.json() == last
+
+
+def test_restart_when_the_old_port_was_taken(simulator):
+    sim = simulator
+    port = int(sim.url.rsplit(":", 1)[1])
+    sim.stop()
+    blocker = socket.socket()
+    try:
+        blocker.bind(("127.0.0.1", port))
+        blocker.listen()
+    except OSError:
+        blocker.close()
+        pytest.skip("port %d was taken by someone else already" % port)
+    try:
+        sim.start()
+        assert int(sim.url.rsplit(":", 1)[1]) != port
+        with sim.session("operator") as s:
+            assert s.get(sim.api_url + "/smartcards/" + REF_CARD_1).status_code == 200
+    finally:
+        blocker.close()
+
+
+def test_start_failure_reports_the_log(tmp_path):
+    from tests.simulator.control import SimulatorError
+
+    sim = Simulator(tmp_path, cards=10, error_500_rate=5)
+    with pytest.raises(SimulatorError, match="bad fault option"):
+        sim.start()
+    assert not sim.running

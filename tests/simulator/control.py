@@ -47,6 +47,7 @@ class Simulator:
         self.proc = None
         self.info = None
         self._http = None
+        self._auto_port = False
 
     # ------------------------------------------------------------ process
     def _argv(self, options):
@@ -79,8 +80,15 @@ class Simulator:
         deadline = time.monotonic() + self.start_timeout
         while True:
             if self.proc.poll() is not None:
+                _RUNNING.discard(self)
+                returncode, self.proc = self.proc.returncode, None
+                if self._auto_port and "Address already in use" in _tail(log_path, 5):
+                    # the port this simulator had before a restart was taken meanwhile: take any
+                    self._auto_port = False
+                    self.options["port"] = 0
+                    return self.start()
                 raise SimulatorError("simulator exited with code %s during start; log %s:\n%s"
-                                     % (self.proc.returncode, log_path, _tail(log_path)))
+                                     % (returncode, log_path, _tail(log_path)))
             try:
                 info = json.loads(info_path.read_text())
                 if info.get("pid") == self.proc.pid:
@@ -93,7 +101,9 @@ class Simulator:
                                      % (self.start_timeout, log_path, _tail(log_path)))
             time.sleep(0.01)
         self.info = info
-        # later starts (restart) keep the port and the data
+        # later starts (restart) keep the port (when the OS chose it) and the data
+        if not self.options.get("port"):
+            self._auto_port = True
         self.options["port"] = int(info["url"].rsplit(":", 1)[1])
         self.options.pop("reset", None)
         self._http = requests.Session()

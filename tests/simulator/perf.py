@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 
+import psutil
 import requests
 from requests_ntlm import HttpNtlmAuth
 
@@ -102,9 +103,15 @@ def main(argv=None):
         with Simulator(os.path.join(base, "small"), cards=args.cards, seed=42) as sim:
             start_small = time.perf_counter() - t0
             uuids = [c["Uuid"] for c in sim.cards(limit=args.cards)]
+            server = psutil.Process(sim.pid)
+            cpu0 = server.cpu_times()
             rate, err = single_client(sim, uuids, args.requests)
+            cpu1 = server.cpu_times()
+            per_request = ((cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)) / (args.requests + 1)
             rows.append(("card GET, 1 keep-alive client (HTTPS+NTLM)", "%.0f req/s" % rate,
                          "%d requests, %d errors" % (args.requests, err)))
+            rows.append(("server CPU per card GET (keep-alive)", "%.0f us" % (per_request * 1e6),
+                         "the rest of the time is the client; load average %.1f" % os.getloadavg()[0]))
             rate, err = concurrent_clients(sim, uuids, args.clients, args.per_client)
             rows.append(("card GET, %d concurrent clients (aggregate)" % args.clients, "%.0f req/s" % rate,
                          "%d requests, %d errors" % (args.clients * args.per_client, err)))

@@ -136,6 +136,65 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # no per-request logging to stderr
         pass
 
+    _date_cache = (0, "")
+
+    def date_time_string(self, timestamp=None):
+        """The Date header, formatted once per second (email.utils is slow)."""
+        now = int(time.time()) if timestamp is None else int(timestamp)
+        cached = Handler._date_cache
+        if cached[0] != now:
+            cached = Handler._date_cache = (now, super().date_time_string(now))
+        return cached[1]
+
+    def parse_request(self):
+        """http.server's parse_request with a plain header reader instead of the email parser.
+
+        Same outcome for HTTP/1.0 and 1.1 requests: command, path, version, headers,
+        keep-alive and Expect: 100-continue.
+        """
+        self.command = None
+        self.request_version = version = self.default_request_version
+        self.close_connection = True
+        requestline = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        self.requestline = requestline
+        words = requestline.split()
+        if len(words) != 3 or not words[2].startswith("HTTP/"):
+            self.send_error(400, "Bad request syntax (%r)" % requestline)
+            return False
+        command, path, version = words
+        if version not in ("HTTP/1.1", "HTTP/1.0"):
+            self.send_error(505, "Invalid HTTP version (%s)" % version)
+            return False
+        self.command, self.path, self.request_version = command, path, version
+        if version == "HTTP/1.1":
+            self.close_connection = False
+        headers = _Headers()
+        while True:
+            line = self.rfile.readline(65537)
+            if len(line) > 65536:
+                self.send_error(431, "Line too long")
+                return False
+            if line in (b"\r\n", b"\n", b""):
+                break
+            name, sep, value = line.decode("iso-8859-1").partition(":")
+            if not sep:
+                self.send_error(400, "Bad header line")
+                return False
+            headers.add(name.strip(), value.strip())
+            if len(headers) > 100:
+                self.send_error(431, "Too many headers")
+                return False
+        self.headers = headers
+        conntype = headers.get("Connection", "").lower()
+        if conntype == "close":
+            self.close_connection = True
+        elif conntype == "keep-alive" and self.protocol_version >= "HTTP/1.1":
+            self.close_connection = False
+        if headers.get("Expect", "").lower() == "100-continue" and version == "HTTP/1.1":
+            if not self.handle_expect_100():
+                return False
+        return True
+
     def do_GET(self):
         try:
             self.dispatch()
@@ -549,6 +608,33 @@ class Handler(BaseHTTPRequestHandler):
             need("GET")
             return 200, {"ok": True}
         raise ApiError(404, "No admin resource %s." % self.path.split("?")[0])
+
+
+class _Headers:
+    """Request headers: case-insensitive get() as on http.server's message object."""
+
+    def __init__(self):
+        self._items = []
+        self._map = {}
+
+    def add(self, name, value):
+        self._items.append((name, value))
+        self._map.setdefault(name.lower(), value)
+
+    def get(self, name, default=None):
+        return self._map.get(name.lower(), default)
+
+    def __getitem__(self, name):
+        return self._map.get(name.lower())
+
+    def __contains__(self, name):
+        return name.lower() in self._map
+
+    def __len__(self):
+        return len(self._items)
+
+    def items(self):
+        return list(self._items)
 
 
 def _param(query, name):

@@ -35,7 +35,7 @@ def guid():
 
 
 class Fault(object):
-    """Make the next matching call fail. ``kind``: 'drop_before' | 'drop_after' | 'timeout_after' |
+    """Make the next matching call fail. ``kind``: 'drop_before' | 'drop_after' | 'timeout_after' | 'chunked_after' |
     'connect_timeout' | 'ssl' | an HTTP status int (answered without acting)."""
 
     def __init__(self, method, path_re, kind, times=1, headers=None, body=None):
@@ -120,6 +120,8 @@ class FakeCM(object):
         if fault is not None and fault.kind == 'drop_after':
             raise requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected (Authorization: NTLM %s)'
                                                       % SECRET)
+        if fault is not None and fault.kind == 'chunked_after':
+            raise requests.exceptions.ChunkedEncodingError('Connection broken: IncompleteRead(3 bytes read)')
         if fault is not None and fault.kind == 'timeout_after':
             raise requests.exceptions.ReadTimeout('read timed out')
         return self.response(request, status, obj, headers)

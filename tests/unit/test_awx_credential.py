@@ -109,3 +109,52 @@ def test_docs_page_lists_every_variable(credential_type):
     page = (ROOT / "docs" / "awx.md").read_text()
     for var in credential_type["injectors"]["env"]:
         assert var in page, var
+
+
+def connection_from_env(monkeypatch, env):
+    """The connection options as a module would see them with only `env` set (AWX-injected)."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import (
+        ConnectionConfig, connection_argument_spec)
+    for var in list(__import__("os").environ):
+        if var.startswith("MIMCM_"):
+            monkeypatch.delenv(var)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    result = ArgumentSpecValidator(connection_argument_spec()).validate({})
+    assert not result.error_messages, result.error_messages
+    return ConnectionConfig.from_params(result.validated_parameters)
+
+
+def test_ntlm_credential_works_with_the_modules(credential_type, monkeypatch, tmp_path):
+    env, dummy = render(credential_type, {"url": "https://cm.contoso.com", "auth": "ntlm", "username": "CONTOSO\\svc",
+                                          "password": "s3cret", "api_path": "/CertificateManagement/api/v1.0",
+                                          "timeout": "30", "retries": "3"})
+    config = connection_from_env(monkeypatch, env)
+    assert config.username == "CONTOSO\\svc" and config.password == "s3cret"
+    assert config.verify is True
+
+
+# AWX sets every variable of the type, an empty field as "": the modules treat an empty MIMCM_*
+# variable as unset (mimcm_connection.env_fallback).
+
+
+def test_bearer_credential_works_with_the_modules(credential_type, monkeypatch):
+    env, dummy = render(credential_type, {"url": "https://cm.contoso.com", "auth": "bearer", "token": "t0k",
+                                          "api_path": "/CertificateManagement/api/v1.0", "timeout": "30", "retries": "3"})
+    config = connection_from_env(monkeypatch, env)
+    assert config.token == "t0k" and not config.username
+
+
+def test_kerberos_ticket_cache_credential_works_with_the_modules(credential_type, monkeypatch):
+    env, dummy = render(credential_type, {"url": "https://cm.contoso.com", "auth": "kerberos",
+                                          "api_path": "/CertificateManagement/api/v1.0", "timeout": "30", "retries": "3"})
+    config = connection_from_env(monkeypatch, env)
+    assert not config.username and not config.password
+
+
+def test_cleared_optional_fields_fall_back_to_defaults(credential_type, monkeypatch):
+    env, dummy = render(credential_type, {"url": "https://cm.contoso.com", "auth": "ntlm", "username": "CONTOSO\\svc",
+                                          "password": "s3cret"})  # api_path, timeout, retries cleared
+    config = connection_from_env(monkeypatch, env)
+    assert config.timeout == 30 and config.retries == 3

@@ -76,10 +76,10 @@ def test_verify_false_and_default(cm, monkeypatch):
 
 def test_one_session_per_thread_reused_within_a_thread(cm, client):
     uid = cm.add_card()
-    for _ in range(5):
+    for dummy in range(5):
         client.get_card(uid)
     assert client.session_count == 1
-    threads = [threading.Thread(target=client.get_card, args=(uid,)) for _ in range(4)]
+    threads = [threading.Thread(target=client.get_card, args=(uid,)) for dummy in range(4)]
     for t in threads:
         t.start()
     for t in threads:
@@ -107,6 +107,15 @@ def test_get_is_retried_on_connection_errors_and_timeouts(cm, client, sleeps):
     cm.faults.append(Fault('GET', '/smartcards/', 'connect_timeout', times=1))
     assert client.get_card(uid)
     assert cm.count('GET') == 4
+
+
+def test_an_answer_that_breaks_off_is_retried_for_get_and_checked_for_post(cm, client):
+    uid = cm.add_card()
+    cm.faults.append(Fault('GET', '/smartcards/', 'chunked_after', times=1))
+    assert client.get_card(uid) and cm.count('GET') == 2
+    cm.faults.append(Fault('POST', '/requests$', 'chunked_after', times=1))
+    rid, recovered = client.create_request('Retire', uid, 'CHG-CHUNK')
+    assert recovered and cm.count('POST') == 1 and len(cm.requests) == 1
 
 
 def test_get_gives_up_after_retries_with_a_typed_error(cm, sleeps):

@@ -160,3 +160,16 @@ def test_kerberos_without_requests_gssapi_names_the_package(monkeypatch):
 def test_kerberos_takes_both_or_neither():
     with pytest.raises(InvalidInput):
         cfg(auth='kerberos', password=None)
+
+
+def test_empty_environment_variable_counts_as_unset(monkeypatch):
+    """AWX injects every variable of a credential type; a cleared field arrives as ''."""
+    for name in ENV_VARS.values():
+        monkeypatch.setenv(name, '')
+    monkeypatch.setenv('MIMCM_URL', 'https://cm.contoso.com')
+    monkeypatch.setenv('MIMCM_TIMEOUT', '  ')
+    result = ArgumentSpecValidator(connection_argument_spec()).validate({})
+    assert result.error_messages == []
+    p = result.validated_parameters
+    assert p['auth'] == 'ntlm' and p['timeout'] == 30 and p['retries'] == 3 and p['validate_certs'] is True
+    assert p['ca_path'] is None and p['password'] is None
