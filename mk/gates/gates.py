@@ -40,7 +40,8 @@ BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
 REFERENCE = ROOT / "docs" / "reference"
 
-PYTHON_VERSION = "3.11"
+# ansible-test runs on the venv's Python (3.11 here, the project's controller Python)
+PYTHON_VERSION = "%d.%d" % sys.version_info[:2]
 OTHER_PYTHONS = os.environ.get("OTHER_PYTHONS", "3.12 3.13").split()
 TAIL_LINES = 60
 
@@ -152,7 +153,7 @@ def ensure_get_pip(log: Log) -> None:
 
 
 def gate_sanity(log: Log) -> None:
-    """ansible-test sanity, every test that applies to Python 3.11 on the controller."""
+    """ansible-test sanity --local, every test, on the venv's Python (3.11)."""
     ensure_get_pip(log)
     env = base_env()
     env.pop("ANSIBLE_COLLECTIONS_PATH", None)
@@ -326,8 +327,11 @@ def gate_reference(log: Log) -> None:
 
 
 def gate_ee(log: Log) -> None:
-    """Execution environment: the collection's own EE metadata is found by ansible-builder, and the
-    example docs/execution-environment.yml makes a build context (`ansible-builder create`)."""
+    """ansible-builder finds meta/execution-environment.yml; docs/execution-environment.yml builds a context.
+
+    `ansible-builder introspect` must report the collection's Python and system requirements, and
+    `ansible-builder create` (no container engine needed) must write the build context with the tarball.
+    """
     proc = log.run([BIN / "ansible-builder", "introspect", "--sanitize", SANITY_ROOT], cwd=ROOT)
     out = proc.stdout
     for needle in ("requests", "requests-ntlm", "pyspnego", "krb5"):

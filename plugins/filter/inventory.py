@@ -25,26 +25,26 @@ def _as_list(value):
 def _cards(results):
     for res in _as_list(results):
         if isinstance(res, dict) and "smartcards" in res:
-            for card in res.get("smartcards") or []:
-                yield card
+            yield from res.get("smartcards") or []
         elif isinstance(res, dict) and ("uuid" in res or "status" in res):
             yield res
         elif isinstance(res, list):
-            for card in res:
-                yield card
+            yield from res
 
 
 def inventory_summary(results, meta=None):
     """Counts by status, by profile template (with its statuses) and by permitted operation.
 
     ``results``: one or more info module results (or lists of cards). Cards seen twice (same
-    uuid) count once."""
+    uuid) count once. The cards themselves are not copied into the summary (memory: 100,000
+    cards); inventory_csv writes them from the same results."""
     status_counts = {}
     templates = {}
     operations = {}
     missing = []
     seen = set()
-    cards = []
+    found = set()
+    total = 0
     for res in _as_list(results):
         if isinstance(res, dict):
             missing.extend(str(m) for m in res.get("missing") or [])
@@ -53,7 +53,10 @@ def inventory_summary(results, meta=None):
         if uuid in seen:
             continue
         seen.add(uuid)
-        cards.append(card)
+        total += 1
+        for key in ("query", "uuid", "card_id"):
+            if card.get(key):
+                found.add(str(card[key]).strip("{}").lower())
         name = card.get("status_name") or "Unknown(%s)" % card.get("status")
         status_counts[name] = status_counts.get(name, 0) + 1
         tpl = str(card.get("profile_template_uuid") or "").lower() or "(none)"
@@ -64,18 +67,13 @@ def inventory_summary(results, meta=None):
         for op in card.get("operations") or []:
             operations[op] = operations.get(op, 0) + 1
     # an id missed by one call (a bare GUID tried as uuid) may have been found by the next one
-    found = set()
-    for card in cards:
-        for key in ("query", "uuid", "card_id"):
-            if card.get(key):
-                found.add(str(card[key]).strip("{}").lower())
     missing = list(dict.fromkeys(m.strip("{}").lower() for m in missing
                                  if m.strip("{}").lower() not in found))
-    return {"kind": "inventory", "meta": dict(meta or {}), "total": len(cards),
+    return {"kind": "inventory", "meta": dict(meta or {}), "total": total,
             "status_counts": status_counts,
-            "templates": sorted(templates.values(), key=lambda t: (-t["cards"],
-                                                                    t["profile_template_uuid"])),
-            "operation_counts": operations, "missing": missing, "cards": cards}
+            "templates": sorted(templates.values(),
+                                key=lambda t: (-t["cards"], t["profile_template_uuid"])),
+            "operation_counts": operations, "missing": missing}
 
 
 def _cell(value):
@@ -89,12 +87,17 @@ def _cell(value):
 
 
 def inventory_csv(results, columns=CSV_COLUMNS):
-    """The cards as CSV text (header row first), one line per card."""
+    """The cards of info module results (or lists of cards) as CSV text, header row first, one
+    line per card (a card seen twice once)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    source = results.get("cards") if isinstance(results, dict) and "cards" in results else results
-    for card in _cards(source):
+    seen = set()
+    for card in _cards(results):
+        uuid = str(card.get("uuid") or "").lower()
+        if uuid in seen:
+            continue
+        seen.add(uuid)
         writer.writerow([_cell(card.get(c)) for c in columns])
     return buf.getvalue()
 

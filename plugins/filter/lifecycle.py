@@ -36,6 +36,7 @@ TARGETS = {
 }
 
 ACTIONS = ("change", "already_done", "cannot", "missing")
+ROW_FIELDS = ("key", "uuid", "card_id", "status", "status_name", "action", "reason")
 
 
 def _fail(msg):
@@ -167,6 +168,14 @@ def _as_list(value):
     return [value]
 
 
+def _id_list(value):
+    """A list of ids; a string (an AWX survey text area) is split at whitespace, commas and
+    semicolons."""
+    if isinstance(value, str):
+        return [v for v in re.split(r"[\s,;]+", value) if v]
+    return _as_list(value)
+
+
 def _clip(items, limit=10):
     items = list(items)
     text = ", ".join(str(i) for i in items[:limit])
@@ -205,11 +214,11 @@ def card_inputs(cards=None, uuids=None, card_ids=None, file_content=None, file_n
     Fails, naming the value, when a value is not a GUID. Duplicates keep their first place.
     """
     raw = []
-    for value in _as_list(cards):
+    for value in _id_list(cards):
         raw.append((value, "any", "cards"))
-    for value in _as_list(uuids):
+    for value in _id_list(uuids):
         raw.append((value, "uuid", "card_uuids"))
-    for value in _as_list(card_ids):
+    for value in _id_list(card_ids):
         raw.append((value, "card_id", "card_ids"))
     if file_content is not None:
         raw.extend(parse_card_file(file_content, file_name, file_format))
@@ -447,8 +456,7 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
             drift.append({"key": key, "what": "in the approved plan but not in the card list",
                           "planned": _brief(a), "now": None})
             continue
-        same = all(a.get(f) == c.get(f) for f in ("uuid", "card_id", "status", "status_name",
-                                                   "action", "reason"))
+        same = all(a.get(f) == c.get(f) for f in ROW_FIELDS)
         if same:
             if a["action"] == "change":
                 todo.append(a["uuid"])
@@ -503,11 +511,9 @@ def drift_message(check, limit=20):
 def _flatten(results):
     for item in _as_list(results):
         if isinstance(item, dict) and "results" in item and "state" not in item:
-            for sub in item.get("results") or []:
-                yield sub
+            yield from item.get("results") or []
         elif isinstance(item, list):
-            for sub in item:
-                yield sub
+            yield from item
         elif isinstance(item, dict):
             yield item
 

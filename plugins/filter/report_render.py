@@ -44,7 +44,7 @@ def _order(names):
 def bar_chart_svg(series, title="Cards by status"):
     """An inline SVG grouped bar chart. ``series``: [(label, {status: count}, colour)]."""
     names = _order(set().union(*[set(s[1]) for s in series]) if series else set())
-    peak = max([1] + [c for _, counts, _ in series for c in counts.values()])
+    peak = max([1] + [c for s in series for c in s[1].values()])
     group_w = 24 * max(1, len(series)) + 24
     width = max(320, 60 + group_w * len(names))
     height = 240
@@ -67,7 +67,7 @@ def bar_chart_svg(series, title="Cards by status"):
                        % (x + 10, base - h - 3, n))
         out.append('<text x="%d" y="%d" font-size="11" text-anchor="middle">%s</text>'
                    % (x0 + 12 * len(series), base + 16, _e(name)))
-    for si, (label, _, colour) in enumerate(series):
+    for si, (label, dummy, colour) in enumerate(series):
         out.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/>'
                    '<text x="%d" y="%d" font-size="11">%s</text>'
                    % (50 + si * 110, height - 18, _e(colour), 64 + si * 110, height - 9, _e(label)))
@@ -98,7 +98,7 @@ def _html_table(headers, rows, numeric=()):
 
 def _md_table(headers, rows):
     lines = ["| " + " | ".join(_md(h) for h in headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
+             "|" + "|".join("---" for dummy in headers) + "|"]
     lines.extend("| " + " | ".join(_md(c) for c in row) + " |" for row in rows)
     return "\n".join(lines)
 
@@ -117,9 +117,8 @@ def plan_markdown(plan, meta=None):
              "- Digest (SHA-256): `%s`" % plan.get("digest"), ""]
     for k, v in _meta_rows(meta or {}):
         lines.insert(-1, "- %s: %s" % (_md(k), _md(v)))
-    lines.append(_md_table(["action", "cards"], [(a, totals.get(a, 0)) for a in
-                                                  ("change", "already_done", "cannot", "missing",
-                                                   "total")]))
+    actions = ("change", "already_done", "cannot", "missing", "total")
+    lines.append(_md_table(["action", "cards"], [(a, totals.get(a, 0)) for a in actions]))
     lines += ["", "## Current status", "",
               _md_table(["status", "cards"], [(n, plan.get("status_counts", {}).get(n, 0))
                                               for n in _order(plan.get("status_counts", {}))]),
@@ -168,8 +167,8 @@ def report_markdown(summary, meta=None):
     verdict = "OK" if summary.get("ok") else "FAILED"
     lines = ["# Smart card lifecycle apply: %s" % verdict, ""]
     lines.extend("- %s: %s" % (_md(k), _md(v)) for k, v in _meta_rows(meta))
-    lines += ["", "## Outcomes", "", _md_table(["outcome", "cards"],
-                                                _outcome_rows(summary.get("outcomes", {}))),
+    lines += ["", "## Outcomes", "",
+              _md_table(["outcome", "cards"], _outcome_rows(summary.get("outcomes", {}))),
               "", "## Status before and after", "",
               _md_table(["status", "before", "after"], _status_rows(summary))]
     for title, key in (("Failed or not done", "failed"), ("Pending approval", "pending"),
@@ -218,16 +217,16 @@ def report_html(summary):
 def inventory_markdown(summary):
     lines = ["# Smart card inventory", ""]
     lines.extend("- %s: %s" % (_md(k), _md(v)) for k, v in _meta_rows(summary.get("meta", {})))
-    lines += ["- Cards: %d (missing: %d)" % (summary.get("total", 0), len(summary.get("missing")
-                                                                             or [])),
+    counts = summary.get("status_counts", {})
+    missing = len(summary.get("missing") or [])
+    lines += ["- Cards: %d (missing: %d)" % (summary.get("total", 0), missing),
               "", "## By status", "",
-              _md_table(["status", "cards"], [(n, summary["status_counts"][n])
-                                              for n in _order(summary.get("status_counts", {}))]),
+              _md_table(["status", "cards"], [(n, counts[n]) for n in _order(counts)]),
               "", "## By profile template", "",
               _md_table(["profile template", "cards"], _template_rows(summary)),
               "", "## Operations the caller may request", "",
-              _md_table(["operation", "cards"], sorted(summary.get("operation_counts", {})
-                                                        .items())), ""]
+              _md_table(["operation", "cards"], sorted(summary.get("operation_counts", {}).items())),
+              ""]
     return "\n".join(lines)
 
 

@@ -195,7 +195,7 @@ class MimCmClient(object):
             return _Attempt(error=errors.Timeout(
                 'connecting to %s timed out after %ss (%s): check url and that the CM server is reachable, '
                 'or raise timeout' % (self.config.server, self._timeout, self._short(exc))), ambiguous=False)
-        except requests.exceptions.ReadTimeout as exc:
+        except requests.exceptions.ReadTimeout:
             return _Attempt(error=errors.Timeout(
                 'no answer from %s within %ss: the server may be overloaded; raise timeout or retry later'
                 % (self.config.server, self._timeout)), ambiguous=True)

@@ -63,7 +63,7 @@ def run_playbook(label, extra, env, check=False):
         "smartcard_lifecycle_approved_plan_digest", "-"), "smartcard_lifecycle_approved_plan_digest=<digest>"))
     started = time.monotonic()
     proc = subprocess.run(argv, cwd=str(DEMO), env=env, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     log.write_text(proc.stdout)
     for line in interesting(proc.stdout):
         say("  " + line)

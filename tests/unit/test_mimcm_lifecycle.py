@@ -339,3 +339,14 @@ def test_card_to_result_shape():
     assert result['card_id'] == 'bc88f13f-83ba-4037-8262-46eba1291c6e'
     assert result['serial_number'] == '{BC88F13F-83BA-4037-8262-46EBA1291C6E}'
     assert result['new_field'] == 1 and result['profile_template_version'] == 46
+
+
+def test_audit_log_lines_stay_whole_under_concurrency(cm, client, tmp_path):
+    cards = [cm.add_card() for dummy in range(40)]
+    audit = AuditLog(str(tmp_path / 'a.jsonl'), {'note': 'x' * 2000})
+    run(client, cards, audit=audit, concurrency=8)
+    audit.close()
+    lines = [json.loads(line) for line in (tmp_path / 'a.jsonl').read_text().splitlines()]
+    assert sorted(line['uuid'] for line in lines) == sorted(c.lower() for c in cards)
+    times = [line['time'] for line in lines]
+    assert times == sorted(times)

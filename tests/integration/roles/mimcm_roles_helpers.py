@@ -75,7 +75,7 @@ class Runner:
         proc = subprocess.run(
             self.argv(playbook, extra_vars, check, inventory, limit), cwd=str(self.workdir),
             env=env or sim_env(self.sim, self.user), stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout, check=False)
         return proc
 
     def popen(self, playbook, extra_vars, inventory=None, limit=None, env=None):
@@ -143,4 +143,3 @@ class HtmlChecker(HTMLParser):
 
     def handle_data(self, data):
         self.text.append(data)
-

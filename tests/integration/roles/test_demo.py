@@ -11,7 +11,7 @@ def test_demo_runs(tmp_path):
     env = dict(os.environ, MIMCM_DEMO_DIR=str(tmp_path / "demo"))
     proc = subprocess.run([sys.executable, "-m", "tests.demo"], cwd=str(REPO), env=env,
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=600)
+                          text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout[-6000:]
     assert "Demo OK: 20 cards retired under CHG0042" in proc.stdout
     assert "journal: card_status=20, request_created=20" in proc.stdout

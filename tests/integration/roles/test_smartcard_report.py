@@ -46,8 +46,8 @@ def test_report_in_check_mode_reads_only(simulator, runner):
 def test_report_of_the_callers_own_cards(simulator, runner_factory):
     runner = runner_factory(simulator, user="jdoe")
     assert isinstance(runner, Runner)
-    proc = runner.run("mim.cm.smartcard_report", {"smartcard_report_dir": str(runner.report_dir),
-                                                   "smartcard_report_formats": ["json", "html"]})
+    extra = {"smartcard_report_dir": str(runner.report_dir), "smartcard_report_formats": ["json", "html"]}
+    proc = runner.run("mim.cm.smartcard_report", extra)
     assert proc.returncode == 0, proc.stdout[-6000:]
     summary = json.loads((runner.report_dir / "smartcard-report-localhost.json").read_text())
     owned = [c for c in simulator.cards() if c["AssignedUserUuid"].lower() == simulator.users["jdoe"]["uuid"].lower()]

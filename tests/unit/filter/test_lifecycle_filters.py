@@ -32,6 +32,11 @@ def test_card_inputs_normalises_and_dedupes():
                    {"key": U2, "kind": "uuid"}, {"key": U3, "kind": "card_id"}]
 
 
+def test_card_inputs_from_a_survey_text_area():
+    out = lifecycle.card_inputs("%s\n {%s},%s\n\n" % (U1, C1, U2), "", "")
+    assert [i["key"] for i in out] == [U1, C1, U2]
+
+
 def test_card_inputs_rejects_non_guid_naming_it():
     with pytest.raises(AnsibleFilterError, match="not-a-guid"):
         lifecycle.card_inputs([U1, "not-a-guid"])
@@ -201,7 +206,7 @@ def test_check_tampered_plan_and_other_ticket():
 # ---------------------------------------------------------------- sharding
 
 def test_shards_partition_every_key_once():
-    keys = [str(uuidlib.uuid4()) for _ in range(500)]
+    keys = [str(uuidlib.uuid4()) for dummy in range(500)]
     parts = [lifecycle.shard(keys, i, 3) for i in range(3)]
     assert sorted(sum(parts, [])) == sorted(keys)
     assert all(parts)
@@ -300,12 +305,12 @@ def test_markdown_report_and_plan():
 def test_inventory_summary_and_csv():
     cards = [card(U1, "Active"), card(U2, "Retired", ops=(), template="t2"),
              dict(card(U3, "Active"), comment="=cmd|' /C calc'!A0")]
-    s = inventory.inventory_summary([{"smartcards": cards, "missing": [C1]}, {"skipped": True}],
-                                    {"host": "h"})
+    results = [{"smartcards": cards, "missing": [C1]}, {"skipped": True}]
+    s = inventory.inventory_summary(results, {"host": "h"})
     assert s["total"] == 3 and s["status_counts"] == {"Active": 2, "Retired": 1}
     assert s["templates"][0]["cards"] == 2 and s["operation_counts"]["Retire"] == 2
     assert s["missing"] == [C1]
-    text = inventory.inventory_csv(s)
+    text = inventory.inventory_csv(results + [{"smartcards": cards[:1]}])
     lines = text.splitlines()
     assert lines[0].startswith("uuid,card_id,status") and len(lines) == 4
     assert "'=cmd" in text
@@ -320,6 +325,6 @@ def test_inventory_summary_and_csv():
 def test_inventory_handles_100k_cards():
     cards = [card(str(uuidlib.UUID(int=i)), "Active") for i in range(100000)]
     s = inventory.inventory_summary({"smartcards": cards, "missing": []})
-    inventory.inventory_csv(s)
+    inventory.inventory_csv({"smartcards": cards})
     report_render.report_html(s)
     assert s["total"] == 100000
