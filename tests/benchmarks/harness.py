@@ -340,6 +340,7 @@ def task_times(timing_file, top=12):
         return []
     totals = {}
     current = None
+    last = None
     for ev in events:
         if current is not None:
             totals[current] = totals.get(current, 0.0) + ev["t"] - last

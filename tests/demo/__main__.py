@@ -53,7 +53,7 @@ def run_playbook(label, extra, env, check=False):
     argv = [str(Path(sys.executable).with_name("ansible-playbook")), "-i", str(DEMO / "inventory.ini"),
             PLAYBOOK]
     for key, value in extra.items():
-        value = os.path.relpath(value, DEMO) if str(value).startswith(str(DEMO)) else value
+        value = rel(value) if str(value).startswith("/") else value
         argv += ["-e", "%s=%s" % (key, value)]
     if check:
         argv.append("--check")
@@ -62,7 +62,7 @@ def run_playbook(label, extra, env, check=False):
     say("$ ansible-playbook %s" % shown.replace("smartcard_lifecycle_approved_plan_digest=" + extra.get(
         "smartcard_lifecycle_approved_plan_digest", "-"), "smartcard_lifecycle_approved_plan_digest=<digest>"))
     started = time.monotonic()
-    proc = subprocess.run(argv, cwd=str(DEMO), env=env, stdin=subprocess.DEVNULL,
+    proc = subprocess.run(argv, cwd=str(REPO), env=env, stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     log.write_text(proc.stdout)
     for line in interesting(proc.stdout):
@@ -146,6 +146,8 @@ def demo(sim):
         "MIMCM_PASSWORD": sim.users["operator"]["password"],
         "MIMCM_CA_PATH": str(sim.ca_path),
     })
+    say("ansible-playbook gets the connection from MIMCM_URL, MIMCM_USERNAME, MIMCM_PASSWORD (not shown)"
+        " and MIMCM_CA_PATH, as an AWX credential would inject it.")
     reports = DEMO / "reports"
     common = {"smartcard_lifecycle_cards_file": str(cards_file),
               "smartcard_lifecycle_change_ticket": TICKET,

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SCENARIOS = {"1", "2", "3", "4a", "4b", "5"}
+# 4a (scenario 1 with latency) is skipped by --smoke: its code is scenario 1's
+SCENARIOS = {"1", "2", "3", "4b", "5"}
 
 
 def test_benchmarks_smoke(tmp_path):
@@ -26,7 +27,7 @@ def test_benchmarks_smoke(tmp_path):
         [sys.executable, "-m", "tests.benchmarks", "--smoke", "--out", str(out), "--workdir", str(tmp_path / "work"),
          "--cache", str(tmp_path / "cache")],
         cwd=str(REPO), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=600)
+        text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stdout[-8000:]
 
     rows = json.loads(out.read_text())
@@ -40,7 +41,7 @@ def test_benchmarks_smoke(tmp_path):
     by = {r["scenario"]: r for r in rows}
     # the raw client issued exactly the calls of the bulk apply, kind by kind
     assert by["3"]["by_kind"] == by["1"]["by_kind"]
-    assert by["4b"]["by_kind"] == by["4a"]["by_kind"]
+    assert by["4b"]["by_kind"] == by["1"]["by_kind"] and by["4b"]["latency_ms"] > 0
     # a retirement: read the card and its operations (re-check and module), create, read, set, complete
     for kind in ("card_get", "card_operations", "request_create", "request_get", "request_card_put",
                  "request_update"):
@@ -51,6 +52,6 @@ def test_benchmarks_smoke(tmp_path):
     text = proc.stdout
     assert "| target | figure | verdict |" in text
     assert "cores" in text
-    for label in ("bulk apply / raw client", "latency-bound", "faster per card", "HTTP calls per card",
+    for label in ("bulk apply / raw client", "faster per card", "HTTP calls per card",
                   "NTLM handshakes per module invocation", "no process >"):
         assert label in text, label

@@ -321,3 +321,16 @@ def test_apply_needs_ticket_and_digest(simulator, runner):
     proc = runner.apply(cards, "a" * 64, ticket="")
     assert proc.returncode != 0 and "Nothing was written" in proc.stdout
     assert simulator.stats()["requests"] == 0
+
+
+def test_connection_from_role_variable_without_environment(simulator, runner):
+    sim = simulator
+    env = {k: v for k, v in sim_env(sim).items() if not k.startswith("MIMCM_")}
+    connection = {"url": sim.url, "username": sim.users["operator"]["username"],
+                  "password": sim.users["operator"]["password"], "ca_path": str(sim.ca_path)}
+    proc = runner.run("mim.cm.retire_smartcards",
+                      runner.lifecycle_vars(pick(sim, 2), smartcard_lifecycle_connection=connection),
+                      env=env)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    assert runner.latest_plan()["totals"]["change"] == 2
+    assert sim.users["operator"]["password"] not in proc.stdout
