@@ -22,8 +22,17 @@ def _as_list(value):
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
-def _cards(results):
+def _results(results):
+    """Info module results, looped ones (``results``) flattened."""
     for res in _as_list(results):
+        if isinstance(res, dict) and "results" in res and "smartcards" not in res:
+            yield from _results(res["results"])
+        else:
+            yield res
+
+
+def _cards(results):
+    for res in _results(results):
         if isinstance(res, dict) and "smartcards" in res:
             yield from res.get("smartcards") or []
         elif isinstance(res, dict) and ("uuid" in res or "status" in res):
@@ -45,7 +54,7 @@ def inventory_summary(results, meta=None):
     seen = set()
     found = set()
     total = 0
-    for res in _as_list(results):
+    for res in _results(results):
         if isinstance(res, dict):
             missing.extend(str(m) for m in res.get("missing") or [])
     for card in _cards(results):

@@ -247,15 +247,24 @@ def card_inputs(cards=None, uuids=None, card_ids=None, file_content=None, file_n
     return out
 
 
+def _missing_ids(value):
+    """The ``missing`` ids of an info module result, of a looped one (``results``), or a list."""
+    if isinstance(value, dict):
+        if "results" in value and "missing" not in value:
+            return [m for item in value.get("results") or [] for m in _missing_ids(item)]
+        return list(value.get("missing") or [])
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return []
+
+
 def card_query(inputs, kinds=("uuid", "any"), missing=None):
     """The keys to pass to the info module: inputs of the given kinds; when ``missing`` (a
     previous info result or its missing list) is given, 'any' inputs only if they were missing."""
     kinds = _as_list(kinds)
     missing_set = None
     if missing is not None:
-        if isinstance(missing, dict):
-            missing = missing.get("missing") or []
-        missing_set = {_norm_id(m)[0] for m in missing}
+        missing_set = {_norm_id(m)[0] for m in _missing_ids(missing)}
     out = []
     for item in inputs or []:
         kind = item.get("kind")
@@ -314,6 +323,9 @@ def _cards_by_query(results):
     found = {}
     for res in _as_list(results):
         if not isinstance(res, dict):
+            continue
+        if "results" in res and "smartcards" not in res:
+            found.update({k: v for k, v in _cards_by_query(res["results"]).items() if k not in found})
             continue
         for card in res.get("smartcards") or []:
             query = card.get("query")
@@ -380,8 +392,7 @@ def lifecycle_plan(inputs, info_results, target_status, change_ticket=""):
     the same plan and digest."""
     target = normalize_target(target_status)
     found = _cards_by_query(info_results)
-    have_ops = any(isinstance(r, dict) and any("operations" in c for c in r.get("smartcards") or [])
-                   for r in _as_list(info_results))
+    have_ops = any("operations" in c for c in found.values())
     rows = []
     seen_uuid = {}
     for item in sorted(inputs or [], key=lambda i: i["key"]):

@@ -79,6 +79,18 @@ def test_json_files(data, expected):
     assert lifecycle.card_inputs(file_content=json.dumps(data), file_name="c.json") == expected
 
 
+def test_looped_info_results_are_understood():
+    inputs = lifecycle.card_inputs([U1, U2, "{%s}" % C1])
+    looped = {"results": [{"smartcards": [card(U1, "Active")], "missing": []},
+                          {"smartcards": [], "missing": [U2]}, {"skipped": True}]}
+    assert lifecycle.card_query(inputs, ["card_id", "any"], looped) == [U2, C1]
+    plan = lifecycle.lifecycle_plan(inputs, [looped], "Retired", "")
+    assert {r["key"]: r["action"] for r in plan["rows"]} == {U1: "change", U2: "missing", C1: "missing"}
+    s = inventory.inventory_summary([looped])
+    assert s["total"] == 1 and s["missing"] == [U2]
+    assert len(inventory.inventory_csv([looped]).splitlines()) == 2
+
+
 def test_card_query_second_call_only_missing_any():
     inputs = [{"key": U1, "kind": "any"}, {"key": U2, "kind": "any"}, {"key": C1, "kind": "card_id"},
               {"key": U3, "kind": "uuid"}]
