@@ -412,7 +412,8 @@ def lifecycle_plan(inputs, info_results, target_status, change_ticket=""):
                 seen_uuid[row["uuid"]] = key
         rows.append(row)
     plan = {"kind": "plan", "format": PLAN_FORMAT, "target_status": target,
-            "change_ticket": str(change_ticket or "").strip(), "rows": rows}
+            "change_ticket": str(change_ticket or "").strip(), "rows": rows,
+            "operations_checked": have_ops}
     plan["totals"], plan["status_counts"] = _totals(rows)
     plan["change_uuids"] = [r["uuid"] for r in rows if r["action"] == "change"]
     plan["digest"] = plan_digest(plan)
@@ -432,6 +433,8 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
     is not the approved one. ``todo``: uuids to hand to the status module, every card planned
     to 'change' (those already at target, listed in ``progress`` too, cost the module one read
     and get their left-over request completed). ``rows``: the approved rows of this share.
+    ``current`` may come from a status-only read (``operations_checked`` false): then a card
+    planned 'cannot' for lack of permission is compared by its status alone.
     """
     problems = []
     digest = str(digest or "").strip().lower()
@@ -468,6 +471,13 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
                           "planned": _brief(a), "now": None})
             continue
         same = all(a.get(f) == c.get(f) for f in ROW_FIELDS)
+        if not same and not current.get("operations_checked", True) \
+                and a["action"] == "cannot" and a["reason"].startswith("not permitted") \
+                and c["action"] == "change" \
+                and all(a.get(f) == c.get(f) for f in ("uuid", "card_id", "status", "status_name")):
+            # a status-only re-check cannot see permissions: the card is unchanged, and it
+            # stays out of the apply as approved (the status module checks permission again)
+            continue
         if same:
             if a["action"] == "change":
                 todo.append(a["uuid"])

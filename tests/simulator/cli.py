@@ -86,7 +86,10 @@ def main(argv=None):
     lines = ["%s:%s:%s" % (data.DOMAIN, u["name"], u["password"]) for u in users.values() if "password" in u]
     users_file = os.path.join(state_dir, "users.txt")
     _write_atomic(users_file, "\n".join(lines) + "\n")
+    # and user principal names (user@contoso.com): NTLM sends a UPN as the user name with no domain
     acceptor_lines = lines + [":%s:%s" % (u["name"], u["password"]) for u in users.values() if "password" in u]
+    acceptor_lines += [":%s@%s:%s" % (u["name"], data.UPN_SUFFIX, u["password"])
+                       for u in users.values() if "password" in u]
     acceptor_file = os.path.join(state_dir, ".ntlm_acceptor.txt")
     _write_atomic(acceptor_file, "\n".join(acceptor_lines) + "\n")
     os.environ["NTLM_USER_FILE"] = acceptor_file

@@ -103,6 +103,7 @@ NAMED_USERS = [
     ("bearer", "svc-bearer", "operator"),
 ]
 DOMAIN = "CONTOSO"
+UPN_SUFFIX = "contoso.com"  # user principal names: operator@contoso.com
 
 
 def _guid(rng):

@@ -85,8 +85,6 @@ def test_self_service_user_cannot_see_other_cards(msim):
     assert result['state'] == 'failed' and 'not found' in result['msg']
 
 
-@pytest.mark.xfail(strict=True, reason='simulator bug: its NTLM acceptor file (.ntlm_acceptor.txt) has DOMAIN:user and '
-                                       ':user lines only, so a UPN user name (user@domain) never authenticates')
 def test_upn_username_authenticates(msim):
     op = msim.users['operator']
     config = ConnectionConfig(url=msim.url, username='operator@contoso.com', password=op['password'],

@@ -205,6 +205,31 @@ def test_check_drift(change):
     assert check["message"].startswith("1 card(s) drifted")
 
 
+def _without_operations(info):
+    return {"smartcards": [{k: v for k, v in c.items() if k != "operations"} for c in info["smartcards"]],
+            "missing": info["missing"]}
+
+
+@pytest.mark.parametrize("suspended", [False, True])
+def test_check_with_a_status_only_read(suspended):
+    """The apply re-check reads status only (one call per card): a card planned 'cannot' for
+    lack of permission is not drift by itself, and stays out of the apply; a status change is."""
+    plan = mixed_plan()
+    inputs = lifecycle.card_inputs([U1, U2, U3, "{%s}" % C1])
+    first = {"smartcards": [card(U1, "Suspended" if suspended else "Active"), card(U2, "Retired", ops=())],
+             "missing": [U3]}
+    second = {"smartcards": [card("99999999-0000-4000-8000-000000000009", "Active", ops=("Renew",),
+                                  card_id=C1, query=C1)], "missing": [U3]}
+    now = lifecycle.lifecycle_plan(inputs, [_without_operations(first), _without_operations(second)],
+                                   "Retired", "CHG1")
+    assert now["operations_checked"] is False
+    check = lifecycle.lifecycle_check(plan, plan["digest"], now)
+    if suspended:
+        assert not check["ok"] and [d["key"] for d in check["drift"]] == [U1]
+    else:
+        assert check["ok"] and check["todo"] == [U1] and not check["drift"]
+
+
 def test_check_tampered_plan_and_other_ticket():
     plan = mixed_plan()
     tampered = json.loads(json.dumps(plan))
