@@ -61,7 +61,8 @@ def artifact_path() -> Path:
 
 def base_env(**extra: str) -> dict:
     env = dict(os.environ)
-    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    if str(BIN) not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["ANSIBLE_NOCOLOR"] = "1"
     env["ANSIBLE_FORCE_COLOR"] = "0"
     env["NO_COLOR"] = "1"

@@ -5,8 +5,8 @@ change in the machine's background load hits every scenario alike), appends one 
 ``build/bench/results.json``, and prints one Markdown table of the medians with the targets.
 
 Sizes and repeats come from the options or the environment (BENCH_N, BENCH_LOOP_N,
-BENCH_LATENCY_N, BENCH_REPORT_N, BENCH_REPEAT, BENCH_LOOP_REPEAT, BENCH_REPORT_REPEAT,
-BENCH_SCENARIOS). ``--smoke``
+BENCH_LATENCY_N, BENCH_REPORT_N, BENCH_REPEAT, BENCH_LOOP_REPEAT, BENCH_LATENCY_REPEAT,
+BENCH_REPORT_REPEAT, BENCH_SCENARIOS). ``--smoke``
 runs everything with tiny sizes once (the harness test in tests/integration uses it).
 """
 
@@ -22,9 +22,9 @@ from pathlib import Path
 from tests.benchmarks import harness, scenarios
 
 DEFAULTS = {"n": 10000, "loop_n": 200, "latency_n": 2000, "report_n": 100000, "repeat": 3, "loop_repeat": 1,
-            "report_repeat": 1, "concurrency": 16, "latency_concurrency": 8, "latency_ms": 50.0, "scenarios": "1,2,3,4,5"}
+            "latency_repeat": 1, "report_repeat": 1, "concurrency": 16, "latency_concurrency": 8, "latency_ms": 50.0, "scenarios": "1,2,3,4,5"}
 SMOKE = {"n": 24, "loop_n": 2, "latency_n": 8, "report_n": 200, "repeat": 1, "loop_repeat": 1,
-         "report_repeat": 1, "latency_ms": 20.0, "batch_size": 10}
+         "latency_repeat": 1, "report_repeat": 1, "latency_ms": 20.0, "batch_size": 10}
 TARGETS = {"bulk_vs_raw": 1.25, "latency_efficiency": 0.8, "bulk_vs_loop": 50.0, "calls_per_card": 8.0,
            "report_rss_mb": 500.0}
 
@@ -46,6 +46,8 @@ def parse_args(argv=None):
     p.add_argument("--repeat", type=int, default=_env("BENCH_REPEAT", int, None), help="runs per scenario (3)")
     p.add_argument("--loop-repeat", type=int, default=_env("BENCH_LOOP_REPEAT", int, None),
                    help="runs of scenario 2 (1: each run is already N sequential module runs)")
+    p.add_argument("--latency-repeat", type=int, default=_env("BENCH_LATENCY_REPEAT", int, None),
+                   help="runs of scenario 4 (1: each run is latency-bound, ~4 minutes)")
     p.add_argument("--report-repeat", type=int, default=_env("BENCH_REPORT_REPEAT", int, None),
                    help="runs of scenario 5 (1: it is a memory ceiling, not a timing)")
     p.add_argument("--concurrency", type=int, default=DEFAULTS["concurrency"])
@@ -63,7 +65,7 @@ def parse_args(argv=None):
                         "medians over all their rows), e.g. scenarios measured in separate invocations")
     args = p.parse_args(argv)
     base = dict(DEFAULTS, **(SMOKE if args.smoke else {}))
-    for key in ("n", "loop_n", "latency_n", "report_n", "repeat", "loop_repeat", "report_repeat", "latency_ms", "batch_size"):
+    for key in ("n", "loop_n", "latency_n", "report_n", "repeat", "loop_repeat", "latency_repeat", "report_repeat", "latency_ms", "batch_size"):
         if getattr(args, key, None) is None:
             setattr(args, key, base.get(key))
     for key in ("out", "workdir", "cache"):
@@ -139,7 +141,7 @@ def main(argv=None):
                 # playbook runs and replay scenario 1's calls with latency (4b's code)
                 record(scenarios.raw, args.n, profile, threads=args.latency_concurrency,
                        latency_ms=args.latency_ms, scenario="4b")
-            elif "4" in args.scenarios:
+            elif "4" in args.scenarios and rep < args.latency_repeat:
                 r4 = record(scenarios.bulk, args.latency_n, args.latency_concurrency, latency_ms=args.latency_ms,
                             scenario="4a", batch_size=args.batch_size)
                 if r4:

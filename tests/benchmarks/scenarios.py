@@ -174,29 +174,19 @@ def raw(ctx, n, profile, threads=16, latency_ms=0.0, scenario="3"):
 # --------------------------------------------------------------------------- 5
 def report(ctx, n, concurrency=16):
     pool = ctx["pool"]
-    sim = pool.fresh(n, name="report", access_log=False)
+    sim = pool.fresh(n, name="report")
     work = _workdir(ctx, "s5-report")
     try:
         uuids = [c["Uuid"] for c in sim.cards(limit=n)]
         runner = harness.PlaybookRunner(sim, work)
         sim.reset_stats()
+        sim.clear_access_log()
         out = runner.run("mim.cm.smartcard_report",
                          {"smartcard_report_card_uuids": uuids, "smartcard_report_dir": str(work / "reports"),
                           "smartcard_report_concurrency": concurrency}, "report")
         stats = sim.stats()
+        analysis = harness.analyze(sim.access_log(), out["invocations"], n)
         summary = json.loads((work / "reports" / "smartcard-report-localhost.json").read_text())
-        invocations = [i for i in out["invocations"]]
-        calls = stats["requests"]
-        analysis = {
-            "calls_per_card": round(calls / n, 3),
-            "by_kind": dict(sorted(stats["by_kind"].items())),
-            "by_kind_per_card": {k: round(v / n, 3) for k, v in sorted(stats["by_kind"].items())},
-            "connections": stats["connections"],
-            "invocations": len(invocations),
-            # one process per invocation; with a single invocation all connections are its own
-            "max_connections_per_invocation": stats["connections"] if len(invocations) == 1 else None,
-            "statuses": stats["by_status"],
-        }
         sizes = {p.name: round(p.stat().st_size / 2 ** 20, 1) for p in (work / "reports").iterdir()}
         row = {
             "scenario": "5", "name": "report role (read at scale)", "n": n, "concurrency": concurrency,
@@ -204,6 +194,7 @@ def report(ctx, n, concurrency=16):
             "client_cpu_s": out["client_cpu_s"], "server_cpu_s": out["server_cpu_s"],
             "peak_rss_mb": out["peak_rss_mb"], "peak_process": out["peak_process"],
             "peak_tree_mb": out["peak_tree_mb"], "report_files_mb": sizes, "task_times": out["task_times"],
+            "per_invocation": [[i["module"], i["connections"], i["calls"]] for i in analysis["per_invocation"]],
             "reported_cards": summary.get("total"),
             "ok": summary.get("total") == n,
         }
