@@ -54,3 +54,46 @@ def test_report_of_the_callers_own_cards(simulator, runner_factory):
     assert summary["total"] == len(owned) > 0
     assert summary["meta"]["scope"] == "the caller's own cards"
     assert not (runner.report_dir / "smartcard-report-localhost.csv").exists()
+
+
+def test_report_in_chunks_equals_one_pass(simulator, runner_factory):
+    """Small chunks (the role's include_tasks loop) give the same report as one pass: ids by uuid,
+    by card id, bare GUIDs that are card ids, missing ids, and cards given twice (by uuid and by
+    card id, in different chunks) counted once; the CSV header once; no part file left behind."""
+    sim = simulator
+    cards = sim.cards(limit=25)
+    serial = {c["Uuid"].lower(): c["SerialNumber"].strip("{}").lower() for c in cards}
+    missing = [str(uuidlib.UUID(int=21)), str(uuidlib.UUID(int=22))]
+    extra = {
+        # bare GUIDs: uuids, then serial numbers (looked up as uuid first, then as card id),
+        # one missing, and the serial of a card also given by uuid below
+        "smartcard_report_cards": ([c["Uuid"] for c in cards[:10]] + [serial[c["Uuid"].lower()] for c in cards[10:18]]
+                                   + [missing[0], serial[cards[20]["Uuid"].lower()]]),
+        "smartcard_report_card_uuids": [c["Uuid"] for c in cards[20:25]] + [missing[1]],
+        # braced card ids, one of a card given by uuid above
+        "smartcard_report_card_ids": [c["SerialNumber"] for c in cards[18:20]] + [cards[3]["SerialNumber"]],
+    }
+    reports = {}
+    for name, chunk in (("small", 4), ("one", 1000)):
+        runner = runner_factory(sim, name=name)
+        proc = runner.run("mim.cm.smartcard_report",
+                          dict(extra, smartcard_report_dir=str(runner.report_dir), smartcard_report_chunk_size=chunk))
+        assert proc.returncode == 0, proc.stdout[-6000:]
+        assert sorted(p.name for p in runner.report_dir.iterdir()) == [
+            "smartcard-report-localhost.%s" % ext for ext in ("csv", "html", "json", "md")]
+        base = runner.report_dir / "smartcard-report-localhost"
+        summary = json.loads(base.with_suffix(".json").read_text())
+        summary["meta"].pop("generated_at")
+        reports[name] = (summary, base.with_suffix(".csv").read_text().splitlines())
+
+    summary, lines = reports["small"]
+    assert reports["one"][0] == summary
+    assert lines[0].startswith("uuid,card_id,status") and lines.count(lines[0]) == 1
+    assert sorted(lines) == sorted(reports["one"][1])
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    assert sorted(r["uuid"].lower() for r in rows) == sorted(c["Uuid"].lower() for c in cards)
+    names = {0: "None", 1: "New", 2: "Assigned", 3: "Active", 4: "Suspended", 5: "Disabled", 6: "Retired"}
+    assert summary["total"] == 25 and summary["meta"]["requested"] == 29
+    assert summary["status_counts"] == dict(Counter(names[c["Status"]] for c in cards))
+    assert sorted(summary["missing"]) == sorted(missing)
+    assert sum(t["cards"] for t in summary["templates"]) == 25
