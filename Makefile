@@ -53,10 +53,13 @@ unit: collection
 pytest: collection
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# Ecosystem gates first, then the pytest suite, whose summary line closes the run.
+# Ecosystem gates first, then the pytest suite, whose summary line closes the run. Both always
+# run (a failing gate does not hide the test results); the exit status is non-zero if either failed.
 test: collection
-	$(MAKE) --no-print-directory gates
-	$(MAKE) --no-print-directory pytest
+	@rc=0; \
+	$(MAKE) --no-print-directory gates || { rc=1; echo "make test: a gate failed (logs in build/gates/)"; }; \
+	$(MAKE) --no-print-directory pytest || rc=1; \
+	exit $$rc
 
 clean:
 	rm -rf $(VENV) build .pytest_cache

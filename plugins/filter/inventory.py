@@ -202,12 +202,13 @@ def inventory_chunks(inputs, size=5000):
     keys looked up as uuids (kind uuid or any), comma-separated}``: one string rather than a
     100,000-item list, cheap to keep and to pass to inventory_fold. No input: no chunk."""
     try:
-        size = int(size)
+        number = int(size)
     except (TypeError, ValueError):
-        size = 0
-    if size < 1:
-        raise AnsibleFilterError("inventory_chunks: the chunk size must be at least 1, got %r"
+        number = 0
+    if number < 1:
+        raise AnsibleFilterError("inventory_chunks: the chunk size must be at least 1, got %s"
                                  % (size,))
+    size = number
     inputs = [{"key": i["key"], "kind": i["kind"]} for i in inputs or []]
     return {"requested": len(inputs),
             "chunks": [inputs[i:i + size] for i in range(0, len(inputs), size)],
