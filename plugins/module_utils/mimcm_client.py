@@ -164,6 +164,16 @@ class MimCmClient(object):
                 self._sessions.append(session)
         return session
 
+    def after_fork(self):
+        """In a forked worker process (mimcm_parallel): forget the parent's sessions, never use or close
+        its connections, and start with fresh locks and counters."""
+        self._inherited = self._sessions  # kept referenced: no close of the parent's sockets from here
+        self._local = threading.local()
+        self._sessions = []
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.retried = 0
+
     @property
     def session_count(self):
         return len(self._sessions)

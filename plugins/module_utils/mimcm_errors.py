@@ -38,6 +38,13 @@ def find_correlation_id(text):
     return match.group(1) if match else None
 
 
+def _rebuild_error(cls, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get('message'))
+    error.__dict__.update(state)
+    return error
+
+
 class MimCmError(Exception):
     """Base class: ``str(err)`` is the complete, user-facing message."""
 
@@ -52,6 +59,10 @@ class MimCmError(Exception):
 
     def __str__(self):
         return self.message
+
+    def __reduce__(self):
+        # keeps card, http_status, ... across pickling (results of a worker process, mimcm_parallel)
+        return (_rebuild_error, (type(self), dict(self.__dict__)))
 
     def to_dict(self):
         result = {'kind': self.kind, 'msg': self.message}

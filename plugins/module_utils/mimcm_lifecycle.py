@@ -13,9 +13,9 @@ import json
 import os
 import re
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_parallel as parallel
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_client import normalize_guid
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_status import (
     ACCEPTED_REQUEST_TYPE_FOR_STATUS,
@@ -112,12 +112,43 @@ def bounded_concurrency(concurrency, items):
     return max(1, min(concurrency, items))
 
 
-def _map_in_pool(func, items, workers):
-    """``[func(i) for i in items]`` on ``workers`` threads, in input order."""
-    if workers <= 1 or len(items) <= 1:
-        return [func(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix='mimcm') as pool:
-        return list(pool.map(func, items))
+def bounded_processes(processes):
+    """``processes`` option: 0 (automatic) to ``mimcm_parallel.MAX_PROCESSES``."""
+    try:
+        processes = int(processes or 0)
+    except (TypeError, ValueError):
+        raise errors.InvalidInput('processes %r is not a whole number' % (processes,))
+    if processes < 0 or processes > parallel.MAX_PROCESSES:
+        raise errors.InvalidInput('processes must be between 0 (automatic) and %d, got %d'
+                                  % (parallel.MAX_PROCESSES, processes))
+    return processes
+
+
+_map_in_pool = parallel.map_threads
+
+
+def _run_parallel(client, func, queries, concurrency, processes, lost, child_setup=None, child_state=None):
+    """``[func(q) for q in queries]`` over threads and worker processes (mimcm_parallel); the workers'
+    call counters are added to ``client``'s. Returns ``(results, states)``."""
+    workers = bounded_concurrency(concurrency, len(queries))
+    count = parallel.worker_processes(processes, workers, len(queries))
+
+    def setup():
+        client.after_fork()
+        if child_setup is not None:
+            child_setup()
+
+    def state():
+        extra = child_state() if child_state is not None else {}
+        extra.update(calls=client.calls, retried=client.retried)
+        return extra
+
+    results, states = parallel.map_parallel(func, queries, workers, processes=count, child_setup=setup,
+                                            child_state=state, lost=lost)
+    for extra in states:
+        client.calls += extra.get('calls', 0)
+        client.retried += extra.get('retried', 0)
+    return results, states
 
 
 def utc_now():
@@ -190,10 +221,11 @@ class AuditLog(object):
 class SmartcardReader(object):
     """Backend of mimcm_smartcard_info."""
 
-    def __init__(self, client, concurrency=8, include_operations=False):
+    def __init__(self, client, concurrency=8, include_operations=False, processes=0):
         self.client = client
         self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
         self.include_operations = include_operations
+        self.processes = bounded_processes(processes)
 
     def read(self, uuids=None, card_ids=None):
         """Returns ``(smartcards, missing)``; ``smartcards`` in input order."""
@@ -208,8 +240,8 @@ class SmartcardReader(object):
                 for card, ops in zip(cards, operations):
                     card['operations'] = ops
             return cards, []
-        workers = bounded_concurrency(self.concurrency, len(queries))
-        outcomes = _map_in_pool(self._read_one, queries, workers)
+        outcomes, _states = _run_parallel(self.client, self._read_one, queries, self.concurrency, self.processes,
+                                          self._lost)
         smartcards, missing, failures = [], [], []
         for (kind, query), outcome in zip(queries, outcomes):
             if outcome is None:
@@ -224,6 +256,11 @@ class SmartcardReader(object):
                 first.message = '%s (and %d more cards failed)' % (first.message, len(failures) - 1)
             raise first
         return smartcards, missing
+
+    def _lost(self, query, reason):
+        kind, value = query
+        return errors.MimCmError(self.client.redact(
+            'Reading the card %s: no outcome, the %s; run again' % (value, reason)), card=value)
 
     def _read_one(self, query):
         kind, value = query
@@ -288,7 +325,7 @@ class StatusChanger(object):
     """Backend of mimcm_smartcard_status: move cards to ``status``, one result per card."""
 
     def __init__(self, client, status, comment='', request_id=None, complete_request=True, check_mode=False,
-                 concurrency=8, audit=None):
+                 concurrency=8, audit=None, processes=0):
         target = settable_status(status)
         if target is None:
             raise errors.InvalidInput('status %r is not one of Retired, Disabled, Active, Suspended' % (status,))
@@ -302,6 +339,7 @@ class StatusChanger(object):
         self.complete_request = complete_request
         self.check_mode = check_mode
         self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
+        self.processes = bounded_processes(processes)
         self.audit = audit
         self.open_requests = _OpenRequests(client)
 
@@ -315,8 +353,14 @@ class StatusChanger(object):
         if self.request_id and len(queries) > 1:
             raise errors.InvalidInput('request_id %s is for one card, but %d cards were given'
                                       % (self.request_id, len(queries)))
-        workers = bounded_concurrency(self.concurrency, len(queries))
-        return _map_in_pool(self._process, queries, workers)
+        # each worker process lists the open requests itself (3 calls) when it first needs them: a listing
+        # made here before the fork would cost a connection beyond the concurrency
+        results, states = _run_parallel(self.client, self._process, queries, self.concurrency, self.processes,
+                                        self._lost, child_state=lambda: {'warning': self.open_requests.warning})
+        for state in states:
+            if state.get('warning') and not self.open_requests.warning:
+                self.open_requests.warning = state['warning']
+        return results
 
     @property
     def warnings(self):
@@ -343,12 +387,7 @@ class StatusChanger(object):
 
     def _process(self, query):
         kind, value = query
-        result = {
-            'uuid': value if kind == 'uuid' else None,
-            'card_id': value if kind == 'card_id' else None,
-            'before': None, 'before_code': None, 'after': None, 'after_code': None,
-            'changed': False, 'request_id': None, 'state': 'failed', 'msg': '',
-        }
+        result = self._blank(kind, value)
         try:
             self._change(kind, value, result)
         except errors.MimCmError as exc:
@@ -365,6 +404,29 @@ class StatusChanger(object):
                 result['state'] = 'failed'
                 result['msg'] += ' (and writing the audit log %s failed: %s)' % (self.audit.path, exc.strerror)
         return result
+
+    def _lost(self, query, reason):
+        """The result of a card whose worker process ended before reporting it (mimcm_parallel)."""
+        kind, value = query
+        result = self._blank(kind, value)
+        result['msg'] = self.client.redact(
+            'card %s: outcome unknown, the %s before reporting it (the card may or may not have changed); run '
+            'again: a rerun reads the card again and picks up its request' % (value, reason))
+        if self.audit is not None:
+            try:
+                self.audit.write(result, self.target)
+            except OSError as exc:
+                result['msg'] += ' (and writing the audit log %s failed: %s)' % (self.audit.path, exc.strerror)
+        return result
+
+    @staticmethod
+    def _blank(kind, value):
+        return {
+            'uuid': value if kind == 'uuid' else None,
+            'card_id': value if kind == 'card_id' else None,
+            'before': None, 'before_code': None, 'after': None, 'after_code': None,
+            'changed': False, 'request_id': None, 'state': 'failed', 'msg': '',
+        }
 
     def _set(self, result, state, msg, changed=False, after=None, request_id=None):
         result['state'] = state

@@ -43,6 +43,16 @@ options:
       - How many cards are read at the same time (each worker thread keeps its own connection).
     type: int
     default: 8
+  processes:
+    description:
+      - How many worker processes share the O(concurrency). A Python process makes its HTTPS calls on one CPU core at
+        a time, so with many cards one process is the limit, not the server.
+      - V(0) decides automatically, one process per 8 of O(concurrency), at most the CPUs the module may use (CPU
+        affinity and a container's CPU quota), and only with at least 100 cards per process.
+      - V(1) keeps all the work in the module process. The total stays O(concurrency) concurrent calls and
+        connections (NTLM handshakes) in every case.
+    type: int
+    default: 0
 attributes:
   check_mode:
     support: full
@@ -233,6 +243,7 @@ def main():
             card_id=dict(type='list', elements='str', aliases=['card_ids']),
             include_operations=dict(type='bool', default=False),
             concurrency=dict(type='int', default=8),
+            processes=dict(type='int', default=0),
         ),
     )
     params = base.params
@@ -243,7 +254,7 @@ def main():
             base.fail(InvalidInput('uuid/card_id is an empty list: give at least one id, or leave both unset '
                                    'to read your own cards'), smartcards=[], missing=[])
         reader = SmartcardReader(base.client, concurrency=params['concurrency'],
-                                 include_operations=params['include_operations'])
+                                 include_operations=params['include_operations'], processes=params['processes'])
         smartcards, missing = reader.read(uuids=uuids, card_ids=card_ids)
     except MimCmError as exc:
         base.fail(exc, smartcards=[], missing=[])

@@ -75,6 +75,16 @@ options:
       - How many cards are processed at the same time (each worker thread keeps its own connection).
     type: int
     default: 8
+  processes:
+    description:
+      - How many worker processes share the O(concurrency). A Python process makes its HTTPS calls on one CPU core at
+        a time, so with many cards one process is the limit, not the server.
+      - V(0) decides automatically, one process per 8 of O(concurrency), at most the CPUs the module may use (CPU
+        affinity and a container's CPU quota), and only with at least 100 cards per process.
+      - V(1) keeps all the work in the module process. The total stays O(concurrency) concurrent calls and
+        connections (NTLM handshakes) in every case.
+    type: int
+    default: 0
   fail_on_error:
     description:
       - Fail the task (after all cards were processed) when any card RV(results[].state=failed).
@@ -327,6 +337,7 @@ def main():
             request_id=dict(type='str'),
             complete_request=dict(type='bool', default=True),
             concurrency=dict(type='int', default=8),
+            processes=dict(type='int', default=0),
             fail_on_error=dict(type='bool', default=True),
             audit_log=dict(type='path'),
             audit_context=dict(type='dict'),
@@ -342,7 +353,7 @@ def main():
         changer = StatusChanger(
             base.client, params['status'], comment=params['comment'], request_id=params['request_id'],
             complete_request=params['complete_request'], check_mode=base.check_mode,
-            concurrency=params['concurrency'])
+            concurrency=params['concurrency'], processes=params['processes'])
         if params['audit_log']:
             audit = AuditLog(params['audit_log'], params['audit_context'], secrets=base.config.secrets,
                              check_mode=base.check_mode)
