@@ -9,6 +9,7 @@ the number of cards: the roles never build large documents in Jinja.
 from __future__ import annotations
 
 import html
+import json
 
 # Chart and table order of the SmartcardStatus names (docs/dev/contracts.md); names not in it
 # (unknown integers, 'Missing') follow in alphabetical order.
@@ -212,6 +213,23 @@ def report_html(summary):
     return _page("Smart card lifecycle apply %s" % meta.get("change_ticket", ""), "\n".join(body))
 
 
+def report_files(summary, first=5):
+    """An apply summary rendered once into the texts of its three report files, plus a brief summary.
+
+    Returns ``{"json", "md", "html", "brief"}``. ``brief`` holds what the role prints and decides on
+    (meta, outcomes, counts before and after, total, ok, failed_count, the ``first`` failed cards,
+    pending_count), so the whole summary (every card) is walked once here and never kept as a variable
+    (in ansible-core 2.19 every variable holding every card costs seconds per use at 10,000 cards).
+    """
+    plain = json.loads(json.dumps(summary))  # one walk of the (lazy) input; plain data from here on
+    failed = plain.get("failed") or []
+    brief = {k: plain.get(k) for k in ("kind", "meta", "outcomes", "counts_before", "counts_after", "total", "ok")}
+    brief.update(failed_count=len(failed), failed_first=failed[:int(first)],
+                 pending_count=len(plain.get("pending") or []))
+    return {"json": json.dumps(plain, indent=1, sort_keys=True, separators=(",", ": ")),
+            "md": report_markdown(plain), "html": report_html(plain), "brief": brief}
+
+
 # ---------------------------------------------------------------- inventory
 
 def inventory_markdown(summary):
@@ -264,4 +282,5 @@ class FilterModule(object):
         return {
             "report_markdown": report_markdown,
             "report_html": report_html,
+            "report_files": report_files,
         }

@@ -151,6 +151,40 @@ def test_list_uses_one_handshake_per_worker_and_six_calls_per_card(msim, take, p
     assert all(c['status_name'] == 'Retired' and c['operations'] == [] for c in run['recheck']['smartcards'])
 
 
+def test_worker_processes_share_the_concurrency(msim, take, play, tmp_path):
+    """processes: 2 over real HTTPS + NTLM: every card changed once, results in input order, one audit
+    line per card, and the two processes open at most the concurrency's connections between them."""
+    cards = take(n=30)
+    uuids = [c['Uuid'].lower() for c in cards]
+    audit = tmp_path / 'audit.jsonl'
+    journal_before = len(msim.journal())
+    run = play([
+        admin(msim, '/stats/reset', 'reset', method='POST'),
+        {'name': 'retire 30 over 2 processes', STATUS: {'uuids': uuids, 'status': 'Retired', 'concurrency': 4,
+                                                        'processes': 2, 'audit_log': str(audit)},
+         'register': 'batch'},
+        admin(msim, '/stats', 'stats'),
+        {'name': 'read them back over 2 processes', 'mim.cm.mimcm_smartcard_info': {
+            'uuid': uuids, 'concurrency': 4, 'processes': 2}, 'register': 'back'},
+        {'name': 'processes out of range', STATUS: {'uuids': uuids[:1], 'status': 'Retired', 'processes': 17},
+         'register': 'bad'},
+    ], defaults=connection(msim))
+    assert run.rc == 0, run
+    assert [r['uuid'] for r in run['batch']['results']] == uuids
+    assert run['batch']['summary']['changed'] == 30
+    stats = run['stats']['json']
+    assert stats['ntlm_handshakes'] <= 4, stats
+    assert stats['requests'] == 30 * 6 + 2 * 3, stats  # each worker process lists the open requests once
+    changes = [e for e in msim.journal()[journal_before:] if e.get('kind') == 'card_status']
+    assert sorted(e['card'].lower() for e in changes) == sorted(uuids)
+    lines = [json.loads(line) for line in audit.read_text().splitlines()]
+    assert sorted(line['uuid'] for line in lines) == sorted(uuids) and all(line['state'] == 'changed' for line in lines)
+    assert [c['uuid'] for c in run['back']['smartcards']] == uuids
+    assert all(c['status_name'] == 'Retired' for c in run['back']['smartcards'])
+    assert run['bad']['failed'] and 'processes must be between 0 (automatic) and 16, got 17' in run['bad']['msg']
+    assert run['bad']['summary']['total'] == 0
+
+
 def test_reader_wrong_password_and_malformed_input(msim, take, play):
     card = take()
     mine = take()

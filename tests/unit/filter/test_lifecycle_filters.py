@@ -365,3 +365,22 @@ def test_inventory_handles_100k_cards():
     inventory.inventory_csv({"smartcards": cards})
     report_render.report_html(s)
     assert s["total"] == 100000
+
+
+def test_report_files_renders_the_three_reports_and_a_brief_summary():
+    card = "aaaaaaaa-0000-4000-8000-000000000001"
+    plan = lifecycle.lifecycle_plan(
+        [{"key": card, "kind": "uuid"}],
+        [{"smartcards": [{"query": card, "uuid": card, "status": 3, "status_name": "Active",
+                          "operations": ["Retire"]}]}], "Retired", "CHG<1>")
+    check = lifecycle.lifecycle_check(plan, plan["digest"], plan)
+    res = {"uuid": card, "state": "failed", "changed": False, "msg": "boom <b>"}
+    summary = lifecycle.lifecycle_summary(check, [res], {"change_ticket": "CHG<1>", "target_status": "Retired"})
+    files = report_render.report_files(summary, first=1)
+    assert json.loads(files["json"]) == summary
+    assert files["md"] == report_render.report_markdown(summary)
+    assert files["html"] == report_render.report_html(summary)
+    brief = files["brief"]
+    assert brief["ok"] is False and brief["failed_count"] == len(summary["failed"]) >= 1
+    assert brief["failed_first"] == summary["failed"][:1] and brief["pending_count"] == len(summary["pending"])
+    assert brief["outcomes"] == summary["outcomes"] and "cards" not in brief
