@@ -44,7 +44,7 @@ def test_concurrency_is_the_total_over_the_processes():
         time.sleep(0.01)
         return os.getpid(), threading.current_thread().name
 
-    results, _ = parallel.map_parallel(work, list(range(120)), 5, processes=2, lost=_lost)
+    results, dummy = parallel.map_parallel(work, list(range(120)), 5, processes=2, lost=_lost)
     threads = {}
     for pid, name in results:
         threads.setdefault(pid, set()).add(name)
@@ -78,7 +78,7 @@ def test_a_killed_worker_is_reported_with_its_signal():
             os.kill(os.getpid(), signal.SIGKILL)
         return item
 
-    results, _ = parallel.map_parallel(work, list(range(20)), 2, processes=2, lost=_lost)
+    results, dummy = parallel.map_parallel(work, list(range(20)), 2, processes=2, lost=_lost)
     assert results[5] == ('lost', 5, results[5][2]) and 'killed by signal %d' % signal.SIGKILL in results[5][2]
 
 
@@ -88,7 +88,7 @@ def test_an_exception_in_a_worker_is_reported():
             raise ValueError('boom at 3')
         return item
 
-    results, _ = parallel.map_parallel(work, list(range(10)), 2, processes=2, lost=_lost)
+    results, dummy = parallel.map_parallel(work, list(range(10)), 2, processes=2, lost=_lost)
     assert 'ValueError: boom at 3' in results[3][2]
 
 
@@ -183,14 +183,14 @@ def test_processes_option_is_validated():
 def test_errors_keep_their_details_across_processes():
     error = errors.ServerError('Reading the card: HTTP 500', card='abc', http_status=500, correlation_id='c-1')
     copy = pickle.loads(pickle.dumps(error, protocol=2))
-    assert type(copy) is errors.ServerError and str(copy) == str(error)
+    assert copy.__class__ is errors.ServerError and str(copy) == str(error)
     assert (copy.card, copy.http_status, copy.correlation_id) == ('abc', 500, 'c-1')
 
 
 def test_status_changer_over_two_processes():
     cm = FakeCM()
     client = make_client(cm)
-    cards = [cm.add_card() for _ in range(30)]
+    cards = [cm.add_card() for dummy in range(30)]
     results = StatusChanger(client, 'Retired', comment='CHG1', concurrency=4, processes=2).run(uuids=cards)
     assert [r['uuid'] for r in results] == cards
     assert all(r['state'] == 'changed' and r['after'] == 'Retired' for r in results)
@@ -201,7 +201,7 @@ def test_status_changer_over_two_processes():
 def test_reader_over_two_processes_keeps_missing_and_order():
     cm = FakeCM()
     client = make_client(cm)
-    cards = [cm.add_card() for _ in range(20)]
+    cards = [cm.add_card() for dummy in range(20)]
     unknown = '0b0b0b0b-0000-4000-8000-000000000000'
     found, missing = SmartcardReader(client, concurrency=4, processes=2).read(uuids=cards[:10] + [unknown] + cards[10:])
     assert [c['uuid'] for c in found] == cards and missing == [unknown]
