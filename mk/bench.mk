@@ -1,11 +1,11 @@
 # Benchmarks (issue 6): bulk apply vs the per-card loop vs a raw HTTP client, latency-bound
 # efficiency, memory at 100,000 cards. Not part of `make test`: a smoke run of the same scripts
 # with tiny sizes is (tests/integration/test_benchmarks_smoke.py).
-#   make bench                                  every scenario; 1 and 3: 3 runs, median (~25 min on 2 idle cores)
+#   make bench                                  every scenario, 3 runs each, medians (~50 min on 2 idle cores)
 #   make bench BENCH_N=2000 BENCH_REPEAT=1      smaller and quicker
 #   make bench BENCH_SCENARIOS=1,3              some scenarios only
 # Also: BENCH_LOOP_N (200), BENCH_LATENCY_N (2000), BENCH_REPORT_N (100000), and the runs of the slow
-# scenarios BENCH_LOOP_REPEAT, BENCH_LATENCY_REPEAT, BENCH_REPORT_REPEAT (1 each; 3 is the full protocol, +15 min).
+# scenarios BENCH_LOOP_REPEAT, BENCH_LATENCY_REPEAT, BENCH_REPORT_REPEAT (3 each, the protocol of issue 6; 1 for a quicker look).
 # Rows are appended to build/bench/results.json; the Markdown table is printed and kept in
 # build/bench/results-<run>.md. See tests/benchmarks/README.md.
 BENCH_VARS := BENCH_N BENCH_REPEAT BENCH_SCENARIOS BENCH_LOOP_N BENCH_LATENCY_N BENCH_REPORT_N BENCH_LOOP_REPEAT BENCH_LATENCY_REPEAT BENCH_REPORT_REPEAT

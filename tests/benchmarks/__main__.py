@@ -21,8 +21,8 @@ from pathlib import Path
 
 from tests.benchmarks import harness, scenarios
 
-DEFAULTS = {"n": 10000, "loop_n": 200, "latency_n": 2000, "report_n": 100000, "repeat": 3, "loop_repeat": 1,
-            "latency_repeat": 1, "report_repeat": 1, "concurrency": 16, "latency_concurrency": 8, "latency_ms": 50.0, "scenarios": "1,2,3,4,5"}
+DEFAULTS = {"n": 10000, "loop_n": 200, "latency_n": 2000, "report_n": 100000, "repeat": 3, "loop_repeat": 3,
+            "latency_repeat": 3, "report_repeat": 3, "concurrency": 16, "latency_concurrency": 8, "latency_ms": 50.0, "scenarios": "1,2,3,4,5"}
 SMOKE = {"n": 24, "loop_n": 2, "latency_n": 8, "report_n": 200, "repeat": 1, "loop_repeat": 1,
          "latency_repeat": 1, "report_repeat": 1, "latency_ms": 20.0, "batch_size": 10}
 TARGETS = {"bulk_vs_raw": 1.25, "latency_efficiency": 0.8, "bulk_vs_loop": 50.0, "calls_per_card": 8.0,
@@ -45,11 +45,11 @@ def parse_args(argv=None):
                    help="cards, scenario 5 (100000)")
     p.add_argument("--repeat", type=int, default=_env("BENCH_REPEAT", int, None), help="runs per scenario (3)")
     p.add_argument("--loop-repeat", type=int, default=_env("BENCH_LOOP_REPEAT", int, None),
-                   help="runs of scenario 2 (1: each run is already N sequential module runs)")
+                   help="runs of scenario 2 (3; each run is N sequential module runs, ~3 minutes)")
     p.add_argument("--latency-repeat", type=int, default=_env("BENCH_LATENCY_REPEAT", int, None),
-                   help="runs of scenario 4 (1: each run is latency-bound, ~4 minutes)")
+                   help="runs of scenario 4 (3; each run ~4 minutes)")
     p.add_argument("--report-repeat", type=int, default=_env("BENCH_REPORT_REPEAT", int, None),
-                   help="runs of scenario 5 (1: it is a memory ceiling, not a timing)")
+                   help="runs of scenario 5 (3; each run ~5 minutes)")
     p.add_argument("--concurrency", type=int, default=DEFAULTS["concurrency"])
     p.add_argument("--latency-concurrency", type=int, default=DEFAULTS["latency_concurrency"])
     p.add_argument("--latency-ms", type=float, default=None)
