@@ -25,6 +25,7 @@ import os
 import pickle
 import signal
 import struct
+import sys
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
@@ -75,10 +76,13 @@ def worker_processes(requested, concurrency, items):
     """How many processes share ``items`` items at ``concurrency``.
 
     ``requested`` 0 is automatic: one per ``THREADS_PER_PROCESS`` concurrent calls, at most the usable
-    CPUs, and at least ``MIN_ITEMS_PER_PROCESS`` items each. An explicit number is capped by the
-    concurrency and the items only. 1 without ``os.fork``.
+    CPUs, and at least ``MIN_ITEMS_PER_PROCESS`` items each; 1 on macOS, where a fork after the system
+    proxy lookup (requests reads it through the SystemConfiguration framework) is not safe. An explicit
+    number is capped by the concurrency and the items only. 1 without ``os.fork``.
     """
     if not hasattr(os, 'fork'):
+        return 1
+    if not requested and sys.platform == 'darwin':
         return 1
     if requested:
         wanted, per_process = requested, 1

@@ -48,7 +48,7 @@ options:
       - How many worker processes share the O(concurrency). A Python process makes its HTTPS calls on one CPU core at
         a time, so with many cards one process is the limit, not the server.
       - V(0) decides automatically, one process per 8 of O(concurrency), at most the CPUs the module may use (CPU
-        affinity and a container's CPU quota), and only with at least 100 cards per process.
+        affinity and a container's CPU quota), and only with at least 100 cards per process. On macOS it means V(1).
       - V(1) keeps all the work in the module process. The total stays O(concurrency) concurrent calls and
         connections (NTLM handshakes) in every case.
     type: int

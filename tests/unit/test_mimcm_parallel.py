@@ -152,6 +152,10 @@ def test_automatic_process_count(monkeypatch):
     assert parallel.worker_processes(3, 2, 1000) == 2  # and by the concurrency
     monkeypatch.setattr(parallel, 'usable_cpus', lambda: 1)
     assert parallel.worker_processes(0, 16, 10000) == 1
+    monkeypatch.setattr(parallel, 'usable_cpus', lambda: 4)
+    monkeypatch.setattr(parallel.sys, 'platform', 'darwin')
+    assert parallel.worker_processes(0, 16, 10000) == 1  # automatic: no fork on macOS
+    assert parallel.worker_processes(2, 16, 10000) == 2  # unless asked for
 
 
 def test_cgroup_quota_caps_the_cpus(monkeypatch):
