@@ -124,26 +124,18 @@ def bounded_processes(processes):
     return processes
 
 
-_map_in_pool = parallel.map_threads
-
-
-def _run_parallel(client, func, queries, concurrency, processes, lost, child_setup=None, child_state=None):
+def _run_parallel(client, func, queries, concurrency, processes, lost, child_state=None):
     """``[func(q) for q in queries]`` over threads and worker processes (mimcm_parallel); the workers'
     call counters are added to ``client``'s. Returns ``(results, states)``."""
     workers = bounded_concurrency(concurrency, len(queries))
     count = parallel.worker_processes(processes, workers, len(queries))
-
-    def setup():
-        client.after_fork()
-        if child_setup is not None:
-            child_setup()
 
     def state():
         extra = child_state() if child_state is not None else {}
         extra.update(calls=client.calls, retried=client.retried)
         return extra
 
-    results, states = parallel.map_parallel(func, queries, workers, processes=count, child_setup=setup,
+    results, states = parallel.map_parallel(func, queries, workers, processes=count, child_setup=client.after_fork,
                                             child_state=state, lost=lost)
     for extra in states:
         client.calls += extra.get('calls', 0)
@@ -236,7 +228,7 @@ class SmartcardReader(object):
                 card['query'] = None
             if self.include_operations:
                 workers = bounded_concurrency(self.concurrency, len(cards))
-                operations = _map_in_pool(lambda c: self.client.get_operations(c['uuid']), cards, workers)
+                operations = parallel.map_threads(lambda c: self.client.get_operations(c['uuid']), cards, workers)
                 for card, ops in zip(cards, operations):
                     card['operations'] = ops
             return cards, []
@@ -397,6 +389,10 @@ class StatusChanger(object):
             result['state'] = 'failed'
             result['msg'] = self.client.redact('unexpected error for card %s: %s: %s'
                                                % (value, type(exc).__name__, exc))
+        return self._audited(result)
+
+    def _audited(self, result):
+        """``result`` after its audit line is written; a card whose line could not be written has failed."""
         if self.audit is not None:
             try:
                 self.audit.write(result, self.target)
@@ -412,12 +408,7 @@ class StatusChanger(object):
         result['msg'] = self.client.redact(
             'card %s: outcome unknown, the %s before reporting it (the card may or may not have changed); run '
             'again: a rerun reads the card again and picks up its request' % (value, reason))
-        if self.audit is not None:
-            try:
-                self.audit.write(result, self.target)
-            except OSError as exc:
-                result['msg'] += ' (and writing the audit log %s failed: %s)' % (self.audit.path, exc.strerror)
-        return result
+        return self._audited(result)
 
     @staticmethod
     def _blank(kind, value):

@@ -114,20 +114,22 @@ def map_parallel(func, items, concurrency, processes=1, child_setup=None, child_
     shares = [list(range(p, len(items), processes)) for p in range(processes)]
     threads = [concurrency // processes + (1 if p < concurrency % processes else 0) for p in range(processes)]
     workers = []
-    local = []
+    local, local_threads = [], 0
     parent = os.getpid()
     for p in range(processes):
         try:
             read_fd, write_fd = os.pipe()
         except OSError:
-            local.extend(shares[p])
-            continue
+            read_fd = write_fd = None
         try:
-            pid = os.fork()
-        except OSError:  # no more processes: this share runs here
+            pid = os.fork() if read_fd is not None else None
+        except OSError:
             os.close(read_fd)
             os.close(write_fd)
+            pid = None
+        if pid is None:  # no pipe or no more processes: this share runs here, on its threads
             local.extend(shares[p])
+            local_threads += threads[p]
             continue
         if pid == 0:  # pragma: no cover - the worker's side is measured through the parent
             os.close(read_fd)
@@ -142,7 +144,7 @@ def map_parallel(func, items, concurrency, processes=1, child_setup=None, child_
     for worker in workers:
         worker.start(results, done)
     if local:
-        local_results = map_threads(func, [items[i] for i in local], max(1, sum(threads) // processes))
+        local_results = map_threads(func, [items[i] for i in local], local_threads)
         for index, result in zip(local, local_results):
             results[index] = result
             done[index] = True

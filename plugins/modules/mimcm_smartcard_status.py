@@ -27,6 +27,7 @@ author:
   - mim.cm maintainers (@mim-cm)
 extends_documentation_fragment:
   - mim.cm.connection
+  - mim.cm.parallel
 options:
   uuid:
     description:
@@ -75,16 +76,6 @@ options:
       - How many cards are processed at the same time (each worker thread keeps its own connection).
     type: int
     default: 8
-  processes:
-    description:
-      - How many worker processes share the O(concurrency). A Python process makes its HTTPS calls on one CPU core at
-        a time, so with many cards one process is the limit, not the server.
-      - V(0) decides automatically, one process per 8 of O(concurrency), at most the CPUs the module may use (CPU
-        affinity and a container's CPU quota), and only with at least 100 cards per process. On macOS it means V(1).
-      - V(1) keeps all the work in the module process. The total stays O(concurrency) concurrent calls and
-        connections (NTLM handshakes) in every case.
-    type: int
-    default: 0
   fail_on_error:
     description:
       - Fail the task (after all cards were processed) when any card RV(results[].state=failed).

@@ -12,6 +12,7 @@ import yaml
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mim.cm.plugins.doc_fragments.connection import ModuleDocFragment
+from ansible_collections.mim.cm.plugins.doc_fragments.parallel import ModuleDocFragment as ParallelDocFragment
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_client
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import connection_argument_spec
 from ansible_collections.mim.cm.plugins.modules import mimcm_smartcard_info, mimcm_smartcard_status
@@ -67,6 +68,8 @@ def _doc_options(module):
     options = dict(doc['options'])
     assert 'mim.cm.connection' in doc['extends_documentation_fragment']
     options.update(yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options'])
+    if 'mim.cm.parallel' in doc['extends_documentation_fragment']:
+        options.update(yaml.safe_load(ParallelDocFragment.DOCUMENTATION)['options'])
     return doc, options
 
 
