@@ -55,7 +55,7 @@ pytest: collection
 
 # Ecosystem gates first, then the pytest suite, whose summary line closes the run. Both always
 # run (a failing gate does not hide the test results); the exit status is non-zero if either failed.
-test: collection
+test: collection kerberos-bootstrap
 	@rc=0; \
 	$(MAKE) --no-print-directory gates || { rc=1; echo "make test: a gate failed (logs in build/gates/)"; }; \
 	$(MAKE) --no-print-directory pytest || rc=1; \

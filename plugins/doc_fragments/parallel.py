@@ -4,10 +4,17 @@
 
 
 class ModuleDocFragment(object):
-    """The worker processes option of the modules that work on many cards (mimcm_parallel.py)."""
+    """The concurrency options of the modules that work on many cards (mimcm_parallel_options.py)."""
 
     DOCUMENTATION = r'''
 options:
+  concurrency:
+    description:
+      - How many cards are worked on at the same time. Each worker thread keeps its own kept-alive connection, so
+        this is also the most connections (and NTLM or Kerberos handshakes) the module opens.
+      - Between 1 and 64.
+    type: int
+    default: 8
   processes:
     description:
       - How many worker processes share the O(concurrency). A Python process makes its HTTPS calls on one CPU core at

@@ -1,218 +1,39 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) mim.cm contributors
+# Copyright: (c) 2026, mim.cm maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters behind the mim.cm.smartcard_report role: summarise and export the cards that
-mim.cm.mimcm_smartcard_info returned. One pass over the cards, so the role never loops over
-cards in Jinja.
-
-Large reports are read in chunks (inventory_chunks); each chunk's results are folded into a
-small running summary while its CSV lines go to a part file (inventory_fold), so the controller
-holds one chunk of cards at a time, never all of them.
+"""Filters: summarise and export the cards mim.cm.mimcm_smartcard_info returned, at once
+(inventory_summary, inventory_csv) or chunk by chunk (inventory_chunks, inventory_fold).
+Adapters over plugin_utils/inventory.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-
 from ansible.errors import AnsibleFilterError
 
-CSV_COLUMNS = ("uuid", "card_id", "status", "status_name", "profile_template_uuid",
-               "profile_template_version", "assigned_user_uuid", "middleware", "operations",
-               "comment")
+from ansible_collections.mim.cm.plugins.plugin_utils import inventory as _inventory
+from ansible_collections.mim.cm.plugins.plugin_utils.error_translation import translate_errors
 
-# the card fields the summary needs besides the CSV columns
-_SUMMARY_FIELDS = ("uuid", "card_id", "query", "status", "status_name", "profile_template_uuid",
-                   "operations")
+_adapter = translate_errors(AnsibleFilterError)
 
 
-def _as_list(value):
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _norm(value):
-    return str(value or "").strip().strip("{}").strip().lower()
-
-
-def _results(results):
-    """Info module results, looped ones (``results``) flattened."""
-    for res in _as_list(results):
-        if isinstance(res, dict) and "results" in res and "smartcards" not in res:
-            yield from _results(res["results"])
-        else:
-            yield res
-
-
-def _cards(results):
-    for res in _results(results):
-        if isinstance(res, dict) and "smartcards" in res:
-            yield from res.get("smartcards") or []
-        elif isinstance(res, dict) and ("uuid" in res or "status" in res):
-            yield res
-        elif isinstance(res, list):
-            yield from res
-
-
-class _LazySet:
-    """Membership in ``ids`` (a comma-separated string or a list), normalised; the set is built
-    only when first asked (most chunks never need it)."""
-
-    def __init__(self, ids):
-        self._ids = ids
-        self._set = None
-
-    def __contains__(self, item):
-        if not self._ids:
-            return False
-        if self._set is None:
-            ids = self._ids.split(",") if isinstance(self._ids, str) else _as_list(self._ids)
-            self._set = {_norm(i) for i in ids}
-        return item in self._set
-
-
-def _cell(value):
-    if isinstance(value, (list, tuple)):
-        value = " ".join(str(v) for v in value)
-    text = "" if value is None else str(value)
-    # no formula injection when the CSV is opened in a spreadsheet
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
-def _empty_summary():
-    return {"kind": "inventory", "meta": {}, "total": 0, "status_counts": {}, "templates": [],
-            "operation_counts": {}, "missing": []}
-
-
-def _walk(results, skip_uuids=None, columns=CSV_COLUMNS, rows=True):
-    """One pass over the cards of ``results``: (summary, CSV lines without header).
-
-    A card counts once: a second sighting of the same uuid is dropped, and so is a card that
-    another id (its card id) found while its uuid is in ``skip_uuids`` (the ids the report looks
-    up as uuids, in this chunk or another one: that lookup counts it)."""
-    status_counts = {}
-    templates = {}
-    operations = {}
-    seen = set()
-    found = set()
-    skip = _LazySet(skip_uuids)
-    fields = tuple(dict.fromkeys(tuple(columns) + _SUMMARY_FIELDS))
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    total = 0
-    missing = []
-    for res in _results(results):
-        if isinstance(res, dict):
-            missing.extend(res.get("missing") or [])
-    for card in _cards(results):
-        card = {f: card.get(f) for f in fields}  # each field read once (lazy values in 2.19)
-        for key in ("query", "uuid", "card_id"):
-            if card[key]:
-                found.add(_norm(card[key]))
-        uuid = _norm(card["uuid"])
-        query = _norm(card["query"])
-        if uuid in seen or (query and query != uuid and uuid in skip):
-            continue
-        seen.add(uuid)
-        total += 1
-        name = card["status_name"] or "Unknown(%s)" % card["status"]
-        status_counts[name] = status_counts.get(name, 0) + 1
-        tpl = str(card["profile_template_uuid"] or "").lower() or "(none)"
-        entry = templates.setdefault(tpl, {"profile_template_uuid": tpl, "cards": 0,
-                                           "status_counts": {}})
-        entry["cards"] += 1
-        entry["status_counts"][name] = entry["status_counts"].get(name, 0) + 1
-        for op in card["operations"] or []:
-            operations[op] = operations.get(op, 0) + 1
-        if rows:
-            writer.writerow([_cell(card[c]) for c in columns])
-    # an id missed by one call (a bare GUID tried as uuid) may have been found by the next one
-    missing = [m for m in dict.fromkeys(_norm(m) for m in missing) if m not in found]
-    summary = {"kind": "inventory", "meta": {}, "total": total, "status_counts": status_counts,
-               "templates": list(templates.values()), "operation_counts": operations,
-               "missing": missing}
-    return summary, buf.getvalue()
-
-
-def _add_counts(into, counts):
-    for name, n in (counts or {}).items():
-        into[name] = into.get(name, 0) + int(n)
-
-
-def _merge(summary, part):
-    """``summary`` + ``part`` (both inventory summaries) as a new summary, templates sorted."""
-    out = _empty_summary()
-    templates = {}
-    for src in (summary or {}, part):
-        out["meta"].update(src.get("meta") or {})
-        out["total"] += int(src.get("total") or 0)
-        _add_counts(out["status_counts"], src.get("status_counts"))
-        _add_counts(out["operation_counts"], src.get("operation_counts"))
-        for tpl in src.get("templates") or []:
-            key = tpl["profile_template_uuid"]
-            entry = templates.setdefault(key, {"profile_template_uuid": key, "cards": 0,
-                                               "status_counts": {}})
-            entry["cards"] += int(tpl.get("cards") or 0)
-            _add_counts(entry["status_counts"], tpl.get("status_counts"))
-        out["missing"].extend(src.get("missing") or [])
-    out["missing"] = list(dict.fromkeys(out["missing"]))
-    out["templates"] = sorted(templates.values(),
-                              key=lambda t: (-t["cards"], t["profile_template_uuid"]))
-    return out
-
-
+@_adapter
 def inventory_summary(results, meta=None):
-    """Counts by status, by profile template (with its statuses) and by permitted operation.
-
-    ``results``: one or more info module results (or lists of cards). Cards seen twice (same
-    uuid) count once. The cards themselves are not copied into the summary (memory: 100,000
-    cards); inventory_csv writes them from the same results."""
-    summary = _merge(None, _walk(results, rows=False)[0])
-    summary["meta"] = dict(meta or {})
-    return summary
+    return _inventory.inventory_summary(results, meta)
 
 
-def inventory_csv(results, columns=CSV_COLUMNS):
-    """The cards of info module results (or lists of cards) as CSV text, header row first, one
-    line per card (a card seen twice once)."""
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(columns)
-    return buf.getvalue() + _walk(results, columns=columns)[1]
+@_adapter
+def inventory_csv(results, columns=_inventory.CSV_COLUMNS):
+    return _inventory.inventory_csv(results, columns)
 
 
+@_adapter
 def inventory_fold(results, summary=None, skip_uuids=None, csv_lines=True):
-    """Fold one chunk of info module results into a running summary.
-
-    Returns ``{"summary": summary + this chunk's counts, "csv": this chunk's CSV lines without
-    the header}`` (``csv`` empty with ``csv_lines=False``). ``skip_uuids``: the ids the whole
-    report looks up as uuids (inventory_chunks' ``uuid_keys``), so that a card given both by
-    uuid and by card id, in different chunks, counts once. Folding every chunk from ``none``
-    gives the summary and CSV of inventory_summary / inventory_csv over all the results."""
-    part, lines = _walk(results, skip_uuids, rows=bool(csv_lines))
-    return {"summary": _merge(summary, part), "csv": lines}
+    return _inventory.inventory_fold(results, summary, skip_uuids, csv_lines)
 
 
+@_adapter
 def inventory_chunks(inputs, size=5000):
-    """Split the card inputs (mim.cm.card_inputs) into chunks of ``size`` for the report role.
-
-    Returns ``{"requested": number of inputs, "chunks": [[input, ...], ...], "uuid_keys": the
-    keys looked up as uuids (kind uuid or any), comma-separated}``: one string rather than a
-    100,000-item list, cheap to keep and to pass to inventory_fold. No input: no chunk."""
-    try:
-        number = int(size)
-    except (TypeError, ValueError):
-        number = 0
-    if number < 1:
-        raise AnsibleFilterError("inventory_chunks: the chunk size must be at least 1, got %s"
-                                 % (size,))
-    size = number
-    inputs = [{"key": i["key"], "kind": i["kind"]} for i in inputs or []]
-    return {"requested": len(inputs),
-            "chunks": [inputs[i:i + size] for i in range(0, len(inputs), size)],
-            "uuid_keys": ",".join(i["key"] for i in inputs if i["kind"] in ("uuid", "any"))}
+    return _inventory.inventory_chunks(inputs, size)
 
 
 class FilterModule(object):

@@ -1,16 +1,20 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, mim.cm maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Authentication for the MIM CM client: ntlm, kerberos, bearer, none.
+"""Authentication for the MIM CM client: ntlm, kerberos, adfs, bearer, none.
 
-``build_auth(config)`` returns a fresh ``requests`` auth object (one per session: NTLM
-authenticates a kept-alive connection, so each worker thread's session does its own
-handshake once and then reuses the connection).
+``build_auth(config)`` returns a fresh ``requests`` auth object (one per session: NTLM and
+Kerberos authenticate a kept-alive connection, so each worker thread's session does its own
+handshake once and then reuses the connection). What a method acquires once per module process
+(Kerberos credentials, the ADFS token) lives in ``config.auth_state`` and is shared by the sessions.
+The methods with more than a header are in ``mimcm_auth_kerberos`` and ``mimcm_auth_adfs``.
 """
 
 import traceback
 
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MissingDependency, InvalidInput
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_auth_kerberos
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_auth_adfs import build_adfs_auth
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MissingDependency
 
 REQUESTS_IMP_ERR = None
 try:
@@ -30,14 +34,8 @@ except ImportError:
     HAS_REQUESTS_NTLM = False
     HttpNtlmAuth = None
 
-REQUESTS_GSSAPI_IMP_ERR = None
-try:
-    import requests_gssapi
-    HAS_REQUESTS_GSSAPI = True
-except ImportError:
-    REQUESTS_GSSAPI_IMP_ERR = traceback.format_exc()
-    HAS_REQUESTS_GSSAPI = False
-    requests_gssapi = None
+HAS_REQUESTS_GSSAPI = mimcm_auth_kerberos.HAS_REQUESTS_GSSAPI
+REQUESTS_GSSAPI_IMP_ERR = mimcm_auth_kerberos.REQUESTS_GSSAPI_IMP_ERR
 
 
 class BearerAuth(AuthBase):
@@ -60,25 +58,6 @@ def ntlm_username(username):
     return username.strip()
 
 
-def _kerberos_auth(config):
-    if not HAS_REQUESTS_GSSAPI:
-        raise MissingDependency(
-            "auth=kerberos needs the Python package 'requests-gssapi' on the host that runs the module "
-            "(pip install requests-gssapi), or use auth=ntlm")
-    kwargs = {'mutual_authentication': requests_gssapi.OPTIONAL}
-    if config.username and config.password:
-        try:
-            import gssapi
-            name = gssapi.Name(config.username, gssapi.NameType.user)
-            creds = gssapi.raw.acquire_cred_with_password(
-                name, config.password.encode('utf-8'), usage='initiate').creds
-            kwargs['creds'] = creds
-        except Exception as exc:  # noqa: BLE001 - any failure here is a Kerberos login failure
-            raise InvalidInput('Kerberos login as %s failed (%s): check username (user@REALM) and password, '
-                               'or kinit first and leave them unset' % (config.username, type(exc).__name__))
-    return requests_gssapi.HTTPSPNEGOAuth(**kwargs)
-
-
 def build_auth(config):
     """A new auth object for one ``requests.Session`` (None for auth=none)."""
     if config.auth == 'ntlm':
@@ -87,7 +66,13 @@ def build_auth(config):
                                     "the module (pip install requests-ntlm)")
         return HttpNtlmAuth(ntlm_username(config.username), config.password)
     if config.auth == 'kerberos':
-        return _kerberos_auth(config)
+        if not HAS_REQUESTS_GSSAPI:
+            raise MissingDependency(
+                "auth=kerberos needs the Python package 'requests-gssapi' on the host that runs the module "
+                "(pip install requests-gssapi), or use auth=ntlm")
+        return mimcm_auth_kerberos.build_kerberos_auth(config)
+    if config.auth == 'adfs':
+        return build_adfs_auth(config)
     if config.auth == 'bearer':
         return BearerAuth(config.token)
     return None

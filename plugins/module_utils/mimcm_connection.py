@@ -21,8 +21,13 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, keeps the i
 DEFAULT_API_PATH = '/CertificateManagement/api/v1.0'
 DEFAULT_TIMEOUT = 30
 DEFAULT_RETRIES = 3
-AUTH_METHODS = ('ntlm', 'kerberos', 'bearer', 'none')
-CREDENTIAL_AUTH = ('ntlm', 'kerberos', 'bearer')
+AUTH_METHODS = ('ntlm', 'kerberos', 'adfs', 'bearer', 'none')
+CREDENTIAL_AUTH = ('ntlm', 'kerberos', 'adfs', 'bearer')
+MUTUAL_AUTHENTICATION = ('optional', 'required', 'disabled')
+ADFS_TOKEN_PATH = '/adfs/oauth2/token'
+# The identifier of the CM relying party trust that Microsoft's ConfigureMimCMClientAndRelyingParty.ps1
+# registers in ADFS: "https://" + the CM server FQDN + "/certificatemanagement".
+RESOURCE_PATH = '/certificatemanagement'
 
 ENV_VARS = {
     'url': 'MIMCM_URL',
@@ -36,6 +41,13 @@ ENV_VARS = {
     'timeout': 'MIMCM_TIMEOUT',
     'retries': 'MIMCM_RETRIES',
     'allow_insecure_http': 'MIMCM_ALLOW_INSECURE_HTTP',
+    'kerberos_service_host': 'MIMCM_KERBEROS_SERVICE_HOST',
+    'kerberos_keytab': 'MIMCM_KERBEROS_KEYTAB',
+    'mutual_authentication': 'MIMCM_MUTUAL_AUTHENTICATION',
+    'adfs_url': 'MIMCM_ADFS_URL',
+    'client_id': 'MIMCM_CLIENT_ID',
+    'client_secret': 'MIMCM_CLIENT_SECRET',
+    'resource': 'MIMCM_RESOURCE',
 }
 
 
@@ -68,12 +80,38 @@ def connection_argument_spec():
         retries=dict(type='int', default=DEFAULT_RETRIES, fallback=(env_fallback, [ENV_VARS['retries']])),
         allow_insecure_http=dict(type='bool', default=False,
                                  fallback=(env_fallback, [ENV_VARS['allow_insecure_http']])),
+        kerberos_service_host=dict(type='str', fallback=(env_fallback, [ENV_VARS['kerberos_service_host']])),
+        kerberos_keytab=dict(type='path', fallback=(env_fallback, [ENV_VARS['kerberos_keytab']])),
+        mutual_authentication=dict(type='str', default='optional', choices=list(MUTUAL_AUTHENTICATION),
+                                   fallback=(env_fallback, [ENV_VARS['mutual_authentication']])),
+        adfs_url=dict(type='str', fallback=(env_fallback, [ENV_VARS['adfs_url']])),
+        client_id=dict(type='str', fallback=(env_fallback, [ENV_VARS['client_id']])),
+        client_secret=dict(type='str', no_log=True, fallback=(env_fallback, [ENV_VARS['client_secret']])),
+        resource=dict(type='str', fallback=(env_fallback, [ENV_VARS['resource']])),
     )
 
 
 CONNECTION_OPTIONS = tuple(connection_argument_spec().keys())
 
+_HOST_RE = re.compile(r'^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$')
 _USER_RE = re.compile(r'^(?:[^\\@/\s:]+\\[^\\@/\s:]+|[^\\@/\s:]+@[^\\@/\s:]+|[^\\@/\s:]+)$')
+
+
+class SecretValues(tuple):
+    """A tuple of the secrets known now that, when iterated, also yields the ones added later to
+    ``later`` (tokens obtained during the run), so a copy kept by the client or the audit log redacts
+    them too. Compares and counts as the tuple of the secrets known at creation."""
+
+    def __new__(cls, known, later):
+        self = super(SecretValues, cls).__new__(cls, tuple(known))
+        self._later = later
+        return self
+
+    def __iter__(self):
+        for secret in tuple.__iter__(self):
+            yield secret
+        for secret in list(self._later):
+            yield secret
 
 
 class ConnectionConfig(object):
@@ -84,7 +122,9 @@ class ConnectionConfig(object):
 
     def __init__(self, url, api_path=DEFAULT_API_PATH, auth='ntlm', username=None, password=None, token=None,
                  validate_certs=True, ca_path=None, timeout=DEFAULT_TIMEOUT, retries=DEFAULT_RETRIES,
-                 allow_insecure_http=False):
+                 allow_insecure_http=False, kerberos_service_host=None, kerberos_keytab=None,
+                 mutual_authentication='optional', adfs_url=None, client_id=None, client_secret=None,
+                 resource=None):
         self.url = url
         self.api_path = api_path
         self.auth = auth
@@ -96,7 +136,19 @@ class ConnectionConfig(object):
         self.timeout = timeout
         self.retries = retries
         self.allow_insecure_http = allow_insecure_http
+        self.kerberos_service_host = kerberos_service_host
+        self.kerberos_keytab = kerberos_keytab
+        self.mutual_authentication = mutual_authentication
+        self.adfs_url = adfs_url
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.resource = resource
         self.warnings = []
+        # secrets obtained during the run (ADFS access tokens): see ``secrets``
+        self.obtained_secrets = []
+        # per-process state of the auth methods (an ADFS token source, Kerberos credentials), shared
+        # by every thread's session: mimcm_auth keeps it here
+        self.auth_state = {}
         self._validate()
 
     @classmethod
@@ -106,7 +158,9 @@ class ConnectionConfig(object):
 
     @property
     def secrets(self):
-        return tuple(s for s in (self.password, self.token) if s)
+        """The values that must never appear in any output: password, token, client_secret, and the
+        tokens obtained later in the run. A copy taken now still covers those later tokens."""
+        return SecretValues((s for s in (self.password, self.token, self.client_secret) if s), self.obtained_secrets)
 
     @property
     def verify(self):
@@ -153,11 +207,10 @@ class ConnectionConfig(object):
                                    '(or MIMCM_USERNAME and MIMCM_PASSWORD)')
         if auth == 'bearer' and not self.token:
             raise InvalidInput('auth=bearer needs token (or MIMCM_TOKEN)')
-        if auth == 'kerberos' and bool(self.username) != bool(self.password):
-            raise InvalidInput('auth=kerberos takes both username and password, or neither (to use the '
-                               'credential cache from kinit)')
         if self.username is not None and not _USER_RE.match(self.username):
             raise InvalidInput('username %r is not DOMAIN\\user, user@domain or user' % self.username)
+        self._validate_kerberos(auth)
+        self._validate_adfs(auth, parts)
 
         if scheme == 'http':
             if auth in CREDENTIAL_AUTH and not self.allow_insecure_http:
@@ -186,3 +239,60 @@ class ConnectionConfig(object):
             raise InvalidInput('retries %r is not a whole number' % (self.retries,))
         if self.retries < 0 or self.retries > 20:
             raise InvalidInput('retries must be between 0 and 20, got %s' % self.retries)
+
+    def _validate_kerberos(self, auth):
+        mutual = (self.mutual_authentication or 'optional').strip().lower()
+        if mutual not in MUTUAL_AUTHENTICATION:
+            raise InvalidInput('mutual_authentication %r is not one of %s'
+                               % (self.mutual_authentication, ', '.join(MUTUAL_AUTHENTICATION)))
+        self.mutual_authentication = mutual
+        host = (self.kerberos_service_host or '').strip() or None
+        if host is not None and not _HOST_RE.match(host):
+            raise InvalidInput('kerberos_service_host %r is not a host name: give the host of the service principal '
+                               'HTTP/<host>, e.g. cmweb01.contoso.com (no scheme, port or HTTP/ prefix)' % host)
+        self.kerberos_service_host = host
+        if auth != 'kerberos':
+            for name in ('kerberos_service_host', 'kerberos_keytab'):
+                if getattr(self, name):
+                    self.warnings.append('%s is ignored: it is only used with auth=kerberos' % name)
+            return
+        if self.kerberos_keytab:
+            if self.password or not self.username:
+                raise InvalidInput('auth=kerberos with kerberos_keytab needs username (the principal in the keytab, '
+                                   'e.g. svc-ansible@CONTOSO.COM) and no password')
+            if not os.path.isfile(self.kerberos_keytab):
+                raise InvalidInput('kerberos_keytab %s does not exist: give the keytab file of %s on the host that '
+                                   'runs the module' % (self.kerberos_keytab, self.username))
+        elif bool(self.username) != bool(self.password):
+            raise InvalidInput('auth=kerberos takes both username and password, or neither (to use the '
+                               'credential cache from kinit)')
+
+    def _validate_adfs(self, auth, parts):
+        if auth != 'adfs':
+            for name in ('adfs_url', 'client_id', 'client_secret'):
+                if getattr(self, name):
+                    self.warnings.append('%s is ignored: it is only used with auth=adfs' % name)
+            return
+        missing = [name for name in ('adfs_url', 'client_id', 'client_secret') if not getattr(self, name)]
+        if missing:
+            raise InvalidInput('auth=adfs needs adfs_url, client_id and client_secret (or MIMCM_ADFS_URL, '
+                               'MIMCM_CLIENT_ID and MIMCM_CLIENT_SECRET); missing: %s' % ', '.join(missing))
+        adfs = urlsplit(self.adfs_url.strip())
+        if (adfs.scheme or '').lower() not in ('http', 'https') or not adfs.hostname or adfs.query or \
+                adfs.username or '@' in adfs.netloc:
+            raise InvalidInput('adfs_url %r is not an http(s) URL of the ADFS server: give e.g. '
+                               'https://adfs.contoso.com (the token endpoint /adfs/oauth2/token is appended)'
+                               % self.adfs_url)
+        if adfs.scheme.lower() == 'http' and not self.allow_insecure_http:
+            raise InvalidInput('refusing to send the ADFS client secret over plain http (%s): use https, or set '
+                               'allow_insecure_http=true (MIMCM_ALLOW_INSECURE_HTTP) if you accept that risk'
+                               % adfs.netloc)
+        path = adfs.path.rstrip('/')
+        if not path.lower().endswith('/oauth2/token'):
+            path += '/oauth2/token' if path.lower().endswith('/adfs') else ADFS_TOKEN_PATH
+        self.adfs_token_url = '%s://%s%s' % (adfs.scheme.lower(), adfs.netloc, path)
+        resource = (self.resource or '').strip()
+        if not resource:
+            host = '[%s]' % parts.hostname if ':' in parts.hostname else parts.hostname
+            resource = 'https://%s%s%s' % (host, '' if parts.port in (None, 443) else ':%d' % parts.port, RESOURCE_PATH)
+        self.resource = resource

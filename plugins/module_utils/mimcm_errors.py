@@ -50,12 +50,11 @@ class MimCmError(Exception):
 
     kind = 'error'
 
-    def __init__(self, message, card=None, http_status=None, detail=None):
+    def __init__(self, message, card=None, http_status=None):
         super(MimCmError, self).__init__(message)
         self.message = message
         self.card = card
         self.http_status = http_status
-        self.detail = detail
 
     def __str__(self):
         return self.message
@@ -92,13 +91,9 @@ class Forbidden(MimCmError):
     """HTTP 403: the caller lacks the CM permission for the operation."""
     kind = 'forbidden'
 
-    def __init__(self, message, card=None, http_status=403, detail=None, operation=None):
-        super(Forbidden, self).__init__(message, card=card, http_status=http_status, detail=detail)
-        self.operation = operation
-
 
 class BadRequest(MimCmError):
-    """HTTP 400 (or another 4xx): the server rejected the request; detail is its message."""
+    """HTTP 400 (or another 4xx): the server rejected the request; the message carries its reason."""
     kind = 'bad_request'
 
 
@@ -106,8 +101,8 @@ class ServerError(MimCmError):
     """HTTP 5xx: unhandled server error, with the correlation id when the server gave one."""
     kind = 'server_error'
 
-    def __init__(self, message, card=None, http_status=500, detail=None, correlation_id=None):
-        super(ServerError, self).__init__(message, card=card, http_status=http_status, detail=detail)
+    def __init__(self, message, card=None, http_status=500, correlation_id=None):
+        super(ServerError, self).__init__(message, card=card, http_status=http_status)
         self.correlation_id = correlation_id
 
     def to_dict(self):

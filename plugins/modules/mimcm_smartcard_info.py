@@ -9,50 +9,27 @@ module: mimcm_smartcard_info
 short_description: Read smart cards from MIM Certificate Management
 version_added: 0.1.0
 description:
-  - Reads smart cards from the MIM CM REST API by card uuid, by physical card id (serial number),
-    or, with neither, the cards of the authenticated user.
+  - Reads smart cards from the MIM CM REST API by card uuid, by physical card id (serial number), by an id of
+    either kind, or, with none, the cards of the authenticated user.
   - Optionally adds what the caller may request for each card (its operations).
   - A list is fetched concurrently, with one kept-alive connection per worker thread.
 author:
   - mim.cm maintainers (@mim-cm)
 extends_documentation_fragment:
   - mim.cm.connection
+  - mim.cm.cards
   - mim.cm.parallel
+  - mim.cm.attributes
+  - mim.cm.attributes.READ_ONLY
 options:
-  uuid:
-    description:
-      - Smart card uuids (the card profile id, C(Uuid) in the API) to read. Braces and letter case are ignored.
-      - Duplicates are read once.
-    type: list
-    elements: str
-    aliases: [uuids]
-  card_id:
-    description:
-      - Physical card ids (the card's C(SerialNumber), a GUID) to read. Braces and letter case are ignored.
-      - Duplicates are read once.
-      - With neither O(uuid) nor O(card_id), the module returns the authenticated user's own cards.
-    type: list
-    elements: str
-    aliases: [card_ids]
   include_operations:
     description:
       - Add RV(smartcards[].operations), what the caller may request for each card (one more call per card).
     type: bool
     default: false
-  concurrency:
-    description:
-      - How many cards are read at the same time (each worker thread keeps its own connection).
-    type: int
-    default: 8
-attributes:
-  check_mode:
-    support: full
-    description: Only reads; runs unchanged in check mode.
-  diff_mode:
-    support: none
-    description: Reads only, nothing to diff.
 notes:
-  - An id that matches no card is returned in RV(missing), not as an error.
+  - An id that matches no card is returned in RV(missing), not as an error. Duplicates are read once.
+  - With none of O(uuid), O(card_id) and O(card), the module returns the authenticated user's own cards.
   - The API has no endpoint that lists every card in the system.
 seealso:
   - module: mim.cm.mimcm_smartcard_status
@@ -69,6 +46,11 @@ EXAMPLES = r'''
       - 0c96d73f-967b-420e-854a-43ad2a1504bc
     include_operations: true
   register: cards
+
+- name: Read cards from a list that mixes uuids and serial numbers (each tried as a uuid, then as a card id)
+  mim.cm.mimcm_smartcard_info:
+    cards: "{{ lookup('ansible.builtin.file', 'cards.txt').split() }}"
+  register: mixed
 
 - name: Find a card by the serial number printed on it
   mim.cm.mimcm_smartcard_info:
@@ -222,31 +204,24 @@ error:
       sample: 5f0e5bb4-2d2f-4b7e-9a53-03f0e4a7b1d2
 '''
 
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput, MimCmError
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_lifecycle import SmartcardReader, validate_guid_list
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import card_argument_spec, card_selection
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import parallel_argument_spec
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import SmartcardReader
 
 
 def main():
-    base = MimCmModule(
-        argument_spec=dict(
-            uuid=dict(type='list', elements='str', aliases=['uuids']),
-            card_id=dict(type='list', elements='str', aliases=['card_ids']),
-            include_operations=dict(type='bool', default=False),
-            concurrency=dict(type='int', default=8),
-            processes=dict(type='int', default=0),
-        ),
-    )
+    spec = card_argument_spec()
+    spec.update(parallel_argument_spec())
+    spec.update(include_operations=dict(type='bool', default=False))
+    base = MimCmModule(argument_spec=spec)
     params = base.params
     try:
-        uuids = validate_guid_list(params['uuid'], 'uuid', allow_duplicates=True)
-        card_ids = validate_guid_list(params['card_id'], 'card_id', allow_duplicates=True)
-        if (uuids == [] and not card_ids) or (card_ids == [] and not uuids):
-            base.fail(InvalidInput('uuid/card_id is an empty list: give at least one id, or leave both unset '
-                                   'to read your own cards'), smartcards=[], missing=[])
+        cards = card_selection(params, required=False, duplicates='merge')
         reader = SmartcardReader(base.client, concurrency=params['concurrency'],
                                  include_operations=params['include_operations'], processes=params['processes'])
-        smartcards, missing = reader.read(uuids=uuids, card_ids=card_ids)
+        smartcards, missing = reader.read(**cards)
     except MimCmError as exc:
         base.fail(exc, smartcards=[], missing=[])
     base.exit(smartcards=smartcards, missing=missing)

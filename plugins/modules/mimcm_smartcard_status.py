@@ -21,30 +21,19 @@ description:
     If a previous run set the status but did not complete its request (left C(Executing)), the request is completed
     and the card is reported V(changed).
   - A list is processed concurrently; every card gets a result even when others fail.
+  - Cards are given with O(uuid), O(card_id) or O(card) (the same options as M(mim.cm.mimcm_smartcard_info));
+    they may be combined. A card listed twice in one option fails before any call.
   - Creating a request is never retried blindly. After a lost answer the module looks for the request it may have
     created (same card, type and comment, not completed) before it creates another.
 author:
   - mim.cm maintainers (@mim-cm)
 extends_documentation_fragment:
   - mim.cm.connection
+  - mim.cm.cards
   - mim.cm.parallel
+  - mim.cm.attributes
+  - mim.cm.attributes.CHANGES
 options:
-  uuid:
-    description:
-      - One card, by its uuid (the card profile id). Braces and letter case are ignored.
-      - Exactly one of O(uuid), O(uuids) and O(card_ids) is required.
-    type: str
-  uuids:
-    description:
-      - A list of cards by uuid. Must not be empty or list a card twice.
-    type: list
-    elements: str
-  card_ids:
-    description:
-      - A list of cards by physical card id (serial number, a GUID). Braces and letter case are ignored.
-        Must not be empty or list a card twice.
-    type: list
-    elements: str
   status:
     description:
       - The status to set, one of V(Retired), V(Disabled), V(Active) or V(Suspended), in any letter case.
@@ -71,11 +60,6 @@ options:
       - With V(false) the request is left C(Executing).
     type: bool
     default: true
-  concurrency:
-    description:
-      - How many cards are processed at the same time (each worker thread keeps its own connection).
-    type: int
-    default: 8
   fail_on_error:
     description:
       - Fail the task (after all cards were processed) when any card RV(results[].state=failed).
@@ -295,67 +279,44 @@ error:
       sample: "uuids[1] 'abc' is not a GUID"
 '''
 
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput, MimCmError
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_lifecycle import (
-    AuditLog,
-    StatusChanger,
-    validate_guid_list,
-)
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import AuditLog, NoAudit
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import card_argument_spec, card_selection
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_changer import StatusChanger
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
-
-
-def _cards(params):
-    """Validated (uuids, card_ids) from uuid | uuids | card_ids; InvalidInput names the bad input."""
-    if params['uuid'] is not None:
-        return validate_guid_list([params['uuid']], 'uuid'), None
-    if params['uuids'] is not None:
-        if not params['uuids']:
-            raise InvalidInput('uuids is an empty list: give at least one card')
-        return validate_guid_list(params['uuids'], 'uuids'), None
-    if not params['card_ids']:
-        raise InvalidInput('card_ids is an empty list: give at least one card')
-    return None, validate_guid_list(params['card_ids'], 'card_ids')
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import parallel_argument_spec
 
 
 def main():
-    base = MimCmModule(
-        argument_spec=dict(
-            uuid=dict(type='str'),
-            uuids=dict(type='list', elements='str'),
-            card_ids=dict(type='list', elements='str'),
-            status=dict(type='str', required=True),
-            comment=dict(type='str', default=''),
-            request_id=dict(type='str'),
-            complete_request=dict(type='bool', default=True),
-            concurrency=dict(type='int', default=8),
-            processes=dict(type='int', default=0),
-            fail_on_error=dict(type='bool', default=True),
-            audit_log=dict(type='path'),
-            audit_context=dict(type='dict'),
-        ),
-        mutually_exclusive=[('uuid', 'uuids', 'card_ids')],
-        required_one_of=[('uuid', 'uuids', 'card_ids')],
+    spec = card_argument_spec()
+    spec.update(parallel_argument_spec())
+    spec.update(
+        status=dict(type='str', required=True),
+        comment=dict(type='str', default=''),
+        request_id=dict(type='str'),
+        complete_request=dict(type='bool', default=True),
+        fail_on_error=dict(type='bool', default=True),
+        audit_log=dict(type='path'),
+        audit_context=dict(type='dict'),
     )
+    base = MimCmModule(argument_spec=spec)
     params = base.params
     empty = dict(changed=False, results=[], summary=StatusChanger.summary([]), diff={'before': {}, 'after': {}})
-    audit = None
     try:
-        uuids, card_ids = _cards(params)
+        cards = card_selection(params)
         changer = StatusChanger(
             base.client, params['status'], comment=params['comment'], request_id=params['request_id'],
             complete_request=params['complete_request'], check_mode=base.check_mode,
             concurrency=params['concurrency'], processes=params['processes'])
+        audit = NoAudit()
         if params['audit_log']:
             audit = AuditLog(params['audit_log'], params['audit_context'], secrets=base.config.secrets,
                              check_mode=base.check_mode)
+        with audit:
             changer.audit = audit
-        results = changer.run(uuids=uuids, card_ids=card_ids)
+            results = changer.run(**cards)
     except MimCmError as exc:
-        if audit is not None:
-            audit.close()
         base.fail(exc, **empty)
-    if audit is not None:
-        audit.close()
 
     for warning in changer.warnings:
         base.module.warn(warning)

@@ -10,6 +10,8 @@ import threading
 import time
 
 from . import data
+from . import auth_setup
+from . import dialects
 from .faults import Faults
 from .server import API_PREFIX, ADMIN_PREFIX, Server, Stats
 from .store import open_store
@@ -36,8 +38,16 @@ def parse_args(argv=None):
     g.add_argument("--drop-after-rate", type=float, default=0.0, help="share of connections dropped after the request was handled (writes committed)")
     g.add_argument("--fault-methods", default=None, help="comma-separated methods faults apply to (default: all)")
     g.add_argument("--fault-seed", type=int, default=0, help="seed of the fault RNG (default 0)")
+    d = p.add_argument_group(
+        "dialects (how the server differs from our reading of the reference; changeable at run time via PUT /_admin/dialect)")
+    d.add_argument("--dialect", action="append", default=[], metavar="KEY=VALUE[,KEY=VALUE...]",
+                   help="repeatable; keys and values (first = default): " + "; ".join(
+                       "%s=%s" % (k, "|".join(v)) for k, v in dialects.KEYS))
+    d.add_argument("--unrelated-requests", type=int, default=None, metavar="N",
+                   help="requests of other users to seed (default 2000 with request-listing=all, else 0)")
     p.add_argument("--access-log", action="store_true", help="keep a per-request access log in memory (GET /_admin/access-log)")
     p.add_argument("--exit-with-parent", action="store_true", help="stop when the process that started this one ends")
+    auth_setup.add_arguments(p)
     return p.parse_args(argv)
 
 
@@ -70,6 +80,17 @@ def _tls_context(state_dir, host):
 
 def main(argv=None):
     args = parse_args(argv)
+    try:
+        dialect = dialects.Dialect(dialects.parse(args.dialect))
+    except dialects.DialectError as exc:
+        _log("simulator: bad --dialect: %s" % exc)
+        return 2
+    unrelated = args.unrelated_requests
+    if unrelated is None:
+        unrelated = 2000 if dialect.list_all else 0
+    if unrelated < 0:
+        _log("simulator: bad --unrelated-requests %d: give 0 or more" % unrelated)
+        return 2
     state_dir = os.path.abspath(args.state_dir)
     os.makedirs(state_dir, exist_ok=True)
     info_path = os.path.join(state_dir, "simulator.json")
@@ -78,7 +99,7 @@ def main(argv=None):
     except FileNotFoundError:
         pass
     t0 = time.monotonic()
-    store = open_store(state_dir, args.seed, args.cards, args.reset, _log)
+    store = open_store(state_dir, args.seed, args.cards, args.reset, _log, dialect=dialect, unrelated=unrelated)
     users = store.named_users()
 
     # users.txt: what clients read (DOMAIN:user:password). The acceptor's own file also
@@ -124,6 +145,9 @@ def main(argv=None):
         "pid": os.getpid(),
         "state_dir": state_dir,
         "plain_http": bool(args.plain_http),
+        "dialect": dict(dialect.map),
+        "numbering": dialect.numbering(),
+        "unrelated_requests": unrelated,
         "users": {},
     }
     for key, u in users.items():
@@ -133,6 +157,11 @@ def main(argv=None):
         if "token" in u:
             entry = {"token": u["token"], **entry}
         info["users"][key] = entry
+    try:
+        info.update(auth_setup.setup(server, args, url, users))
+    except ValueError as exc:
+        _log("simulator: bad Kerberos/ADFS option: %s" % exc)
+        return 2
 
     stop = threading.Event()
 
@@ -141,11 +170,27 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    def on_dialect(new):
+        info["dialect"] = dict(new.map)
+        info["numbering"] = new.numbering()
+        _write_atomic(info_path, json.dumps(info, indent=1))
+        _log("simulator: dialect now %s" % (dialects.format_map(new.map) or "default"))
+
+    server.dialect_listeners.append(on_dialect)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     _write_atomic(info_path, json.dumps(info, indent=1))
+    if unrelated:
+        def warm():
+            t1 = time.monotonic()
+            store.warm(stop)
+            if not stop.is_set():
+                _log("simulator: pre-serialised %d unrelated requests in %.2fs" % (unrelated, time.monotonic() - t1))
+
+        threading.Thread(target=warm, daemon=True).start()
     print(json.dumps({k: info[k] for k in ("url", "api_url", "admin_url", "ca_path", "users_file")}), flush=True)
-    _log("simulator: ready in %.2fs at %s (state %s)" % (time.monotonic() - t0, info["api_url"], state_dir))
+    _log("simulator: ready in %.2fs at %s (state %s, dialect %s)" % (
+        time.monotonic() - t0, info["api_url"], state_dir, dialects.format_map(dialect.map) or "default"))
     assert API_PREFIX  # the API lives under /CertificateManagement/api/v1.0 (case-insensitive)
     parent = os.getppid()
     while not stop.wait(0.5):

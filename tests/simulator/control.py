@@ -23,8 +23,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # keyword -> CLI flag (value flags); booleans are handled separately
 _VALUE_FLAGS = ("host", "port", "cards", "seed", "latency_ms", "jitter_ms", "error_500_rate",
                 "error_503_rate", "retry_after", "drop_before_rate", "drop_after_rate",
-                "fault_seed", "fault_methods")
+                "fault_seed", "fault_methods", "unrelated_requests", "dialect")
 _BOOL_FLAGS = ("reset", "plain_http", "access_log")
+# Kerberos and ADFS (tests/simulator/auth_setup.py): value flags, and repeatable flags given as lists
+_AUTH_FLAGS = ("keytab", "adfs_resource", "adfs_token_lifetime", "adfs_advertised_lifetime")
+_LIST_FLAGS = ("kerberos_user", "adfs_client")
 
 
 class SimulatorError(RuntimeError):
@@ -36,7 +39,7 @@ class Simulator:
 
     def __init__(self, state_dir, cards=200, seed=42, plain_http=False, start_timeout=30.0,
                  extra_args=(), env=None, **kwargs):
-        unknown = set(kwargs) - set(_VALUE_FLAGS) - set(_BOOL_FLAGS)
+        unknown = set(kwargs) - set(_VALUE_FLAGS) - set(_BOOL_FLAGS) - set(_AUTH_FLAGS) - set(_LIST_FLAGS)
         if unknown:
             raise TypeError("unknown simulator option(s): %s" % ", ".join(sorted(unknown)))
         self.state_dir = Path(state_dir).resolve()
@@ -58,10 +61,20 @@ class Simulator:
                 continue
             if key == "fault_methods" and not isinstance(value, str):
                 value = ",".join(value)
+            if key == "dialect":  # "k=v,k=v", a list of them, or a dict
+                if isinstance(value, dict):
+                    value = ",".join("%s=%s" % kv for kv in value.items())
+                elif not isinstance(value, str):
+                    value = ",".join(value)
+                if not value:
+                    continue
             argv += ["--" + key.replace("_", "-"), str(value)]
         for key in _BOOL_FLAGS:
             if options.get(key):
                 argv.append("--" + key.replace("_", "-"))
+        argv += [a for key in _AUTH_FLAGS if options.get(key) is not None
+                 for a in ("--" + key.replace("_", "-"), str(options[key]))]
+        argv += [a for key in _LIST_FLAGS for item in (options.get(key) or ()) for a in ("--" + key.replace("_", "-"), item)]
         return argv + self.extra_args
 
     def start(self):
@@ -180,6 +193,11 @@ class Simulator:
         return self.info["pid"]
 
     @property
+    def adfs(self):
+        """The ADFS stand-in (``--adfs-client``): adfs_url, token_url, resource, clients {id: {secret, user}}."""
+        return self.info.get("adfs")
+
+    @property
     def verify(self):
         """What to pass as requests' ``verify=``: the CA file (True for plain HTTP)."""
         return self.info["ca_path"] or True
@@ -232,8 +250,12 @@ class Simulator:
     def journal(self, since=0):
         return self._admin("GET", "/journal", {"since": since})
 
-    def requests(self, card=None):
-        return self._admin("GET", "/requests", {"card": card} if card else None)
+    def requests(self, card=None, unrelated=False):
+        """Requests (API shape); the seeded unrelated requests of other users only with ``unrelated=True``."""
+        params = {"card": card} if card else {}
+        if unrelated:
+            params["unrelated"] = "true"
+        return self._admin("GET", "/requests", params or None)
 
     def approve(self, request_id):
         return self._admin("POST", "/requests/%s/approve" % _rid(request_id))
@@ -268,6 +290,25 @@ class Simulator:
 
     def templates(self):
         return self._admin("GET", "/templates")
+
+    def dialect(self):
+        """The full resolved dialect map (every key)."""
+        return self._admin("GET", "/dialect")
+
+    def set_dialect(self, changes=None, **kwargs):
+        """Change dialect keys at run time: ``sim.set_dialect({"card-put": "204"})``, a
+        ``"k=v,k=v"`` string, or ``reset=True`` (back to the default first). Returns the full map."""
+        body = dict(kwargs)
+        if isinstance(changes, str):
+            body = changes if not body else dict(body, **dict(
+                item.split("=", 1) for item in changes.split(",") if item.strip()))
+        elif changes:
+            body.update(changes)
+        return self._admin("PUT", "/dialect", body=body)
+
+    def numbering(self):
+        """The API's integers now: {"card_status": {name: int}, "request_status": ..., "request_type": ...}."""
+        return self._admin("GET", "/numbering")
 
 
 _RUNNING = set()

@@ -5,8 +5,10 @@ directories made with the same ``--seed``/``--cards`` hold the same objects.
 """
 
 import bisect
+import hashlib
 import itertools
 import random
+from datetime import datetime, timedelta, timezone
 
 from .model import ZERO_GUID
 
@@ -48,27 +50,81 @@ REFERENCE_CARDS = [
     },
 ]
 
-# The request of the "Update Smartcard Status" example: an Approved Retire request for
-# card 17cf063d-..., made by a CM helpdesk account (not one of the login users, so it is in
-# nobody's GET /requests listing), so the reference's PUT can be replayed literally.
 HELPDESK_UUID = "5b7c1f1e-2d1c-4a59-9d6a-0f1e2d3c4b5a"
-REFERENCE_REQUEST = {
-    "uuid": "b105403d-d021-41ea-9f11-be3d677d229e",
-    "type": 10,  # Retire
-    "status": 3,  # Approved
-    "card": "17cf063d-e337-4aa9-a822-346554ddd3c9",
-    "template": REFERENCE_TEMPLATE_UUID,
-    "originator": HELPDESK_UUID,
-    "target": JDOE_UUID,
-    "submitted": "2017-09-26T10:00:00",
-    "comment": "",
-}
+# The card's certificate profile in the reference (get-request example 2, the completion example).
+REFERENCE_PROFILE_UUID = "b99ff38c-6653-471f-ae3c-325bb351a6bc"
+# The "Virtual Smartcard VPN" template of the sample enrollment walkthrough (upper case, as there).
+WALKTHROUGH_TEMPLATE_UUID = "97CD65FA-AF4B-4587-9309-0DD6BFD8B4E1"
+
+# The domain SID of the reference's security descriptors; requests carry descriptors of the same
+# shape, padded with NUL characters as the reference's are.
+DOMAIN_SID = "S-1-5-21-2127521184-1604012920-1887927527"
+_SD_1 = ("O:{d}-14134865D:(D;;LC;;;{d}-14995557)(A;;DCSW;;;{d}-5094533)(A;;DCSW;;;{d}-5094534)"
+         "(A;;DCSW;;;{d}-5219125)(A;;SWRC;;;{d}-5094533)(A;;RC;;;WD)(A;;CCDCLCSWSDRC;;;{d}-14134865)"
+         "(A;;DCSW;;;{d}-14995557)(A;;CCDCSW;;;{d}-14995557)").format(d=DOMAIN_SID) + "\x00" * 9
+_SD_2 = ("O:{d}-14134865D:(D;;LC;;;{d}-14995557)(A;;SWRC;;;{d}-5094533)(A;;RC;;;WD)"
+         "(A;;CCDCLCSWSDRC;;;{d}-14134865)(A;;DCSW;;;{d}-14995557)(A;;CCDCSW;;;{d}-14995557)"
+         ).format(d=DOMAIN_SID) + "\x00" * 6
+
+# The requests of the reference pages, reproduced so their examples can be replayed literally:
+# - b105403d-...: the Approved Retire request of "Update Smartcard Status" (made by a CM helpdesk
+#   account, targeting jdoe: in nobody's caller listing);
+# - a9b4b42c-...: jdoe's Approved Enroll request of get-request example 1 (also the request of the
+#   assign-smartcard-to-request and cancel-abandon-complete-request examples);
+# - 0c96d73f-...: jdoe's Approved Unblock request of get-request example 2, with its incomplete
+#   "Sample Data Item".
+# Statuses and types are internal codes (model.py).
+REFERENCE_REQUESTS = [
+    {
+        "uuid": "b105403d-d021-41ea-9f11-be3d677d229e", "type": 10, "status": 3,
+        "datacollection": [], "dc_complete": True,
+        "card": "17cf063d-e337-4aa9-a822-346554ddd3c9", "new_card": None,
+        "template": REFERENCE_TEMPLATE_UUID, "originator": HELPDESK_UUID, "target": JDOE_UUID,
+        "submitted": "2017-09-26T10:00:00Z", "comment": "", "security": _SD_1,
+    },
+    {
+        "uuid": "a9b4b42c-cc50-4c9b-89d1-bbc0bcd5a099", "type": 1, "status": 3,
+        "datacollection": [], "dc_complete": False,
+        "card": None, "new_card": None,
+        "template": REFERENCE_TEMPLATE_UUID, "originator": JDOE_UUID, "target": JDOE_UUID,
+        "submitted": "2015-07-07T23:36:21.93Z", "comment": "", "security": _SD_1,
+    },
+    {
+        "uuid": "0c96d73f-967b-420e-854a-43ad2a1504bc", "type": 5, "status": 3,
+        "datacollection": [{"Name": "Sample Data Item", "Value": None}], "dc_complete": False,
+        "card": "17cf063d-e337-4aa9-a822-346554ddd3c9", "new_card": None,
+        "template": REFERENCE_TEMPLATE_UUID, "originator": JDOE_UUID, "target": JDOE_UUID,
+        "submitted": "2015-07-07T23:40:33.133Z", "comment": "", "security": _SD_2,
+    },
+]
+REFERENCE_REQUEST = REFERENCE_REQUESTS[0]
+
+def profile_uuid(card_uuid):
+    """The certificate profile of a smart card (Old/NewProfileUuid of its requests)."""
+    if not card_uuid:
+        return None
+    card = card_uuid.lower()
+    if card == REFERENCE_CARDS[0]["Uuid"]:
+        return REFERENCE_PROFILE_UUID
+    h = hashlib.md5(b"profile:" + card.encode("ascii", "replace")).hexdigest()
+    return "%s-%s-4%s-%s%s-%s" % (h[:8], h[8:12], h[13:16], "89ab"[int(h[16], 16) & 3], h[17:20], h[20:32])
+
+
+def security_descriptor(owner_uuid, extra=0):
+    """A request's SecurityDescriptor: the reference's shape, ending in NUL characters."""
+    rid = 1000000 + int(owner_uuid.replace("-", "")[:7], 16) % 9000000
+    d = DOMAIN_SID
+    text = ("O:%s-%dD:(D;;LC;;;%s-14995557)(A;;SWRC;;;%s-5094533)(A;;RC;;;WD)(A;;CCDCLCSWSDRC;;;%s-%d)"
+            "(A;;DCSW;;;%s-14995557)(A;;CCDCSW;;;%s-14995557)" % (d, rid, d, d, d, rid, d, d))
+    text += "".join("(A;;DCSW;;;%s-%d)" % (d, 5094533 + i) for i in range(extra))
+    return text + "\x00" * (4 + rid % 9)
+
 
 # name, version, approval_required, restricted, weight (share of generated cards)
 TEMPLATES = [
     ("Smart Card Logon", 46, False, False, 40),
     ("Corporate Badge Smart Card", 12, False, False, 20),
-    ("Virtual Smart Card", 7, False, False, 10),
+    ("Virtual Smartcard VPN", 7, False, False, 10),
     ("Executive Smart Card", 3, True, False, 8),
     ("Contractor Smart Card", 5, True, False, 7),
     ("Domain Admin Smart Card", 9, False, True, 6),
@@ -106,6 +162,97 @@ DOMAIN = "CONTOSO"
 UPN_SUFFIX = "contoso.com"  # user principal names: operator@contoso.com
 
 
+# Profile template descriptions (GET /profiletemplates); IsVirtualSmartcardProfileTemplate for the VPN one.
+TEMPLATE_DESCRIPTIONS = {
+    "Smart Card Logon": "Smart card logon and e-mail certificates for every employee",
+    "Corporate Badge Smart Card": "Badge card with logon certificate",
+    "Virtual Smartcard VPN": "Virtual smart card with VPN certificates",
+    "Executive Smart Card": "Executives; every request needs an approver",
+    "Contractor Smart Card": "Contractors; every request needs an approver",
+    "Domain Admin Smart Card": "Domain administrators; retire/revoke only by the PKI team",
+    "PKI Officer Smart Card": "PKI officers; approval required, retire/revoke only by the PKI team",
+    "Temporary Smart Card": "Temporary card while the permanent one is unavailable",
+}
+
+
+def format_time(dt):
+    """A date as the reference shows it: 2015-07-07T23:36:21.93Z (fraction without trailing zeros).
+
+    Like .NET's serializer: the fraction is trimmed, so two texts of the same second need not sort
+    in time order as strings.
+    """
+    frac = ("%03d" % (dt.microsecond // 1000)).rstrip("0")
+    return "%04d-%02d-%02dT%02d:%02d:%02d%sZ" % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second,
+                                                "." + frac if frac else "")
+
+
+# Unrelated requests (request-listing=all): types and statuses by weight (internal codes).
+_UNRELATED_TYPES = [(1, 25), (6, 15), (5, 20), (4, 10), (10, 10), (11, 8), (9, 2), (7, 5), (12, 3), (2, 2)]
+_UNRELATED_STATUSES = [(8, 60), (17, 8), (4, 4), (9, 4), (20, 3), (16, 8), (3, 8), (18, 5)]
+_OPEN = {16, 3, 18}
+_UNRELATED_COMMENTS = ["", "", "Lost card", "Forgot PIN", "Renewal", "Leaver", "Card broken", "Re-issue"]
+_REASONS = ["Need VPN Certs", "New starter", "Lost", "Expired", "Stolen", "Replacement"]
+
+
+UNRELATED_BLOCK = 1000
+
+
+def generate_unrelated(seed, start, stop, owners, cards):
+    """Requests number ``start`` .. ``stop``-1 of other users, for request-listing=all.
+
+    Deterministic per index (made in blocks of 1000 with a generator per block, so a restart
+    with a larger count adds the same ones). ``owners``: user uuids that are not login users;
+    ``cards``: (uuid, owner, template) of existing cards. About a third refer to existing cards
+    (open ones only as Unblock/Renew/OnlineUpdate); the others to cards of other systems. Each
+    carries a long SecurityDescriptor ending in NUL characters. Returns dicts shaped like
+    REFERENCE_REQUESTS (plus "priority" and "completed").
+    """
+    types = [t for t, _ in _UNRELATED_TYPES]
+    t_cum = list(itertools.accumulate(w for _, w in _UNRELATED_TYPES))
+    statuses = [s for s, _ in _UNRELATED_STATUSES]
+    s_cum = list(itertools.accumulate(w for _, w in _UNRELATED_STATUSES))
+    epoch = datetime(2019, 1, 1, tzinfo=timezone.utc)
+    bis = bisect.bisect_right
+    out = []
+    for block in range(start // UNRELATED_BLOCK, (stop + UNRELATED_BLOCK - 1) // UNRELATED_BLOCK):
+        rng = random.Random(int(seed) * 1000003 + block)
+        rand = rng.random
+        for i in range(block * UNRELATED_BLOCK, (block + 1) * UNRELATED_BLOCK):
+            rtype = types[bis(t_cum, rand() * t_cum[-1])]
+            status = statuses[bis(s_cum, rand() * s_cum[-1])]
+            originator = owners[int(rand() * len(owners))]
+            other = owners[int(rand() * len(owners))]
+            target = originator if rand() < 0.6 else other
+            card = None
+            template = REFERENCE_TEMPLATE_UUID
+            pick, which = rand(), cards[int(rand() * len(cards))] if cards else None
+            foreign = _guid(rng)
+            if which and pick < 0.33 and (status not in _OPEN or rtype in (4, 5, 6)):
+                card, target, template = which
+            elif rtype != 1:
+                card = foreign
+            submitted = epoch + timedelta(seconds=int(rand() * 6 * 365 * 86400), microseconds=int(rand() * 1e6))
+            took = timedelta(seconds=int(rand() * 7 * 86400))
+            reason = _REASONS[int(rand() * len(_REASONS))] if rand() < 0.3 else None
+            comment = _UNRELATED_COMMENTS[int(rand() * len(_UNRELATED_COMMENTS))]
+            if rand() < 0.2:
+                comment = "CHG%04d" % int(rand() * 10000)  # change numbers collide with other runs' comments
+            priority, extra = int(rand() * 4), int(rand() * 5)
+            uuid = _guid(rng)
+            if not start <= i < stop:
+                continue
+            out.append({
+                "uuid": uuid, "type": rtype, "status": status,
+                "datacollection": [{"Name": "Request Reason", "Value": reason}] if reason else [],
+                "dc_complete": True, "card": card, "new_card": None, "template": template,
+                "originator": originator, "target": target, "submitted": format_time(submitted),
+                "completed": None if status in _OPEN else format_time(submitted + took),
+                "comment": comment, "priority": priority,
+                "security": security_descriptor(originator, extra=extra),
+            })
+    return out
+
+
 def _guid(rng):
     value = rng.getrandbits(128)
     h = "%032x" % value
@@ -136,6 +283,8 @@ def generate(seed, cards):
     templates = []
     for i, (name, version, approval, restricted, _w) in enumerate(TEMPLATES):
         uuid = REFERENCE_TEMPLATE_UUID if i == 0 else _guid(rng)
+        if name == "Virtual Smartcard VPN":
+            uuid = WALKTHROUGH_TEMPLATE_UUID  # drawn all the same: the rest of the data set is unchanged
         templates.append(
             {"uuid": uuid, "name": name, "version": version,
              "approval_required": approval, "restricted": restricted}

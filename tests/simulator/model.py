@@ -1,7 +1,8 @@
 """Enumerations and role rules of the MIM CM REST API simulator.
 
 The numbers are the project's decisions (see docs/dev/contracts.md and
-../shared/mimcm-api.md); this module is the one place the simulator keeps them.
+../shared/mimcm-api.md) and the simulator's internal numbering: the store keeps these
+integers, and dialects.py translates them when a dialect numbers differently.
 """
 
 SMARTCARD_STATUS = {
@@ -15,16 +16,19 @@ SMARTCARD_STATUS = {
 }
 SMARTCARD_STATUS_NAME = {v: k for k, v in SMARTCARD_STATUS.items()}
 
+# The internal numbering, also the default dialect's: the FIM CM SQL API's externalGetStatus
+# (None 0, Approved 3, Denied 4, Completed 8, Failed 9, Pending 16, Canceled 17, Executing 18).
+# Abandoned is settable through PUT but the reference gives no integer: ours is 20.
 REQUEST_STATUS = {
     "None": 0,
-    "Pending": 1,
-    "Denied": 2,
     "Approved": 3,
-    "Executing": 4,
-    "Failed": 5,
-    "Canceled": 6,
-    "Abandoned": 7,
+    "Denied": 4,
     "Completed": 8,
+    "Failed": 9,
+    "Pending": 16,
+    "Canceled": 17,
+    "Executing": 18,
+    "Abandoned": 20,
 }
 REQUEST_STATUS_NAME = {v: k for k, v in REQUEST_STATUS.items()}
 
@@ -45,7 +49,8 @@ REQUEST_TYPE = {
 REQUEST_TYPE_NAME = {v: k for k, v in REQUEST_TYPE.items()}
 
 NEW, ASSIGNED, ACTIVE, SUSPENDED, DISABLED, RETIRED = 1, 2, 3, 4, 5, 6
-PENDING, DENIED, APPROVED, EXECUTING, CANCELED, ABANDONED, COMPLETED = 1, 2, 3, 4, 6, 7, 8
+PENDING, DENIED, APPROVED, EXECUTING, CANCELED, ABANDONED, COMPLETED = 16, 4, 3, 18, 17, 20, 8
+FAILED = 9
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 UNSET_DATE = "0001-01-01T00:00:00"
@@ -62,8 +67,13 @@ OPERATOR_OPERATIONS = {
 }
 # Operations the operator may not request on cards of a restricted profile template.
 RESTRICTED_OPERATIONS = {"retire", "revoke", "reinstate"}
-# The self role: own cards only, Active only.
-SELF_OPERATIONS = {ACTIVE: ["onlineupdate", "renew", "unblock"]}
+# The self role: own cards only. Unblock on an own Assigned card: the reference's create-request
+# example 2 is an Unblock by the card's owner for card 17cf063d-..., which is Assigned (2).
+SELF_OPERATIONS = {ACTIVE: ["onlineupdate", "renew", "unblock"], ASSIGNED: ["unblock"]}
+
+# data-items=required: the data collection items each request type's policy demands
+# (every profile template). Items are matched by name, case-insensitively.
+REQUIRED_DATA_ITEMS = {"Retire": ["Retire Reason"], "Revoke": ["Revoke Reason"]}
 
 # Card status transitions on PUT /requests/{rid}/smartcards/{uuid}:
 # target status -> (request type that allows it, statuses it may come from)
@@ -80,29 +90,6 @@ REQUEST_TRANSITIONS = {
     CANCELED: {PENDING, APPROVED, EXECUTING},
     ABANDONED: {PENDING, APPROVED, EXECUTING},
 }
-
-
-def lookup_enum(table, value, what):
-    """Resolve a name (case-insensitive) or an integer against an enumeration table.
-
-    Returns the integer or raises ValueError with a message naming the accepted values.
-    """
-    if isinstance(value, bool):
-        value = None
-    if isinstance(value, int):
-        if value in table.values():
-            return value
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit() and int(text) in table.values():
-            return int(text)
-        for name, code in table.items():
-            if name.lower() == text.lower():
-                return code
-    raise ValueError(
-        "%s %r is not valid; expected one of %s"
-        % (what, value, ", ".join("%s (%d)" % (n, c) for n, c in table.items()))
-    )
 
 
 def operations_for(role, user_uuid, card, template):

@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import spnego
 
+from . import adfs, kerberos
+from .dialects import parse as parse_dialect
 from .store import ApiError
 
 API_PREFIX = "/certificatemanagement/api/v1.0"
@@ -43,6 +45,8 @@ class Stats:
         with self.lock:
             self.connections = 0
             self.ntlm_handshakes = 0
+            self.kerberos_handshakes = 0
+            self.adfs = {k: 0 for k in getattr(self, "adfs", {})}  # tests/simulator/adfs.py counters
             self.auth_failures = 0
             self.unauthenticated = 0
             self.requests = 0
@@ -57,6 +61,8 @@ class Stats:
             return {
                 "connections": self.connections,
                 "ntlm_handshakes": self.ntlm_handshakes,
+                "kerberos_handshakes": self.kerberos_handshakes,
+                "adfs": dict(self.adfs),
                 "auth_failures": self.auth_failures,
                 "unauthenticated": self.unauthenticated,
                 "requests": self.requests,
@@ -84,7 +90,13 @@ class Server(ThreadingHTTPServer):
         users = store.named_users()
         self.ntlm_users = {u["name"].lower(): u for u in users.values() if "password" in u}
         self.bearer_users = {u["token"]: u for u in users.values() if "token" in u}
+        self.dialect_listeners = []  # called with the new Dialect after PUT /_admin/dialect
         super().__init__(address, Handler)
+
+    def set_dialect(self, dialect):
+        self.store.set_dialect(dialect)
+        for listener in self.dialect_listeners:
+            listener(dialect)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -215,6 +227,8 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, status, obj=None, headers=(), raw=None):
         if raw is not None:
             body = raw
+        elif isinstance(obj, bytes):  # pre-serialised JSON (GET /requests)
+            body = obj
         elif obj is not None and status != 204:
             body = _dumps(obj)
         else:
@@ -227,6 +241,9 @@ class Handler(BaseHTTPRequestHandler):
             lines.append("Content-Length: %d" % len(body))
         for k, v in headers:
             lines.append("%s: %s" % (k, v))
+        reply, self.auth_reply = getattr(self, "auth_reply", None), None  # Kerberos: the server's last token
+        if reply:
+            lines.append("%s: %s" % reply)
         if self.close_connection:
             lines.append("Connection: close")
         if self.command == "HEAD":
@@ -298,6 +315,8 @@ class Handler(BaseHTTPRequestHandler):
             self.admin(lower[len(ADMIN_PREFIX):], path, parts.query, body)
         elif lower == API_PREFIX or lower.startswith(API_PREFIX + "/"):
             self.api(path[len(API_PREFIX) + 1:].strip("/"), parts.query, body)
+        elif lower == adfs.TOKEN_PATH and getattr(self.server, "adfs", None) is not None:
+            self.send(*self.server.adfs.token_endpoint(self.command, body))
         else:
             self.error(404, "No resource matches %s; the API is under /CertificateManagement/api/v1.0." % parts.path)
 
@@ -320,11 +339,13 @@ class Handler(BaseHTTPRequestHandler):
         scheme_l = scheme.lower()
         token = token.strip()
         if scheme_l == "bearer":
-            user = srv.bearer_users.get(token)
+            user, reason = srv.bearer_users.get(token), None
+            if user is None and getattr(srv, "adfs", None) is not None:
+                user, reason = srv.adfs.user_for(token)  # a token from the ADFS stand-in
             if user is None:
                 with srv.stats.lock:
                     srv.stats.auth_failures += 1
-                self.error(401, "The bearer token is not valid.",
+                self.error(401, reason or "The bearer token is not valid.",
                            headers=(("WWW-Authenticate", 'Bearer error="invalid_token"'),))
                 return None
             return user
@@ -347,7 +368,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.ntlm_scheme = scheme
                 out = self.ntlm_ctx.step(raw)
                 if self.ntlm_ctx.complete:
-                    return self._ntlm_done()
+                    return self._ntlm_done(out)
                 self.error(401, "Authentication in progress.",
                            headers=(("WWW-Authenticate", "%s %s" % (scheme, base64.b64encode(out or b"").decode())),))
                 return None
@@ -356,7 +377,7 @@ class Handler(BaseHTTPRequestHandler):
                 return None
             out = self.ntlm_ctx.step(raw)
             if self.ntlm_ctx.complete:
-                return self._ntlm_done()
+                return self._ntlm_done(out)
             self.error(401, "Authentication in progress.",
                        headers=(("WWW-Authenticate", "%s %s" % (scheme, base64.b64encode(out or b"").decode())),))
             return None
@@ -368,20 +389,32 @@ class Handler(BaseHTTPRequestHandler):
             self.challenge("Authentication failed: the user name or password is incorrect.")
             return None
 
-    def _ntlm_done(self):
+    def _ntlm_done(self, final=None):
+        """A completed NTLM or Kerberos handshake (tests/simulator/kerberos.py): map the principal to a user;
+        Kerberos's last token (mutual authentication) goes back in the answer's WWW-Authenticate."""
         srv = self.server
         principal = self.ntlm_ctx.client_principal or ""
+        mech = kerberos.mechanism(self.ntlm_ctx)
         self.ntlm_ctx = None
-        name = principal.replace("/", "\\").split("\\")[-1].split("@")[0].lower()
-        user = srv.ntlm_users.get(name)
+        users = getattr(srv, "kerberos_users", None)
+        if mech == "kerberos" and users is not None:
+            user = users.user_for(principal)
+        else:
+            name = principal.replace("/", "\\").split("\\")[-1].split("@")[0].lower()
+            user = srv.ntlm_users.get(name)
         if user is None:
             with srv.stats.lock:
                 srv.stats.auth_failures += 1
             self.challenge("User %s is not known to Certificate Management." % principal)
             return None
         self.auth_user = user
+        if final:
+            self.auth_reply = ("WWW-Authenticate", "%s %s" % (self.ntlm_scheme, base64.b64encode(final).decode()))
         with srv.stats.lock:
-            srv.stats.ntlm_handshakes += 1
+            if mech == "kerberos":
+                srv.stats.kerberos_handshakes += 1
+            else:
+                srv.stats.ntlm_handshakes += 1
         return user
 
     # ------------------------------------------------------------ API
@@ -392,10 +425,14 @@ class Handler(BaseHTTPRequestHandler):
         st = self.server.store
         n = len(seg)
         if n == 1 and low[0] == "smartcards":
+            if self.command == "POST":
+                return "card_assign", ("GET", "POST"), self._assign
             cardid = _param(query, "cardid")
             if cardid is not None:
-                return "card_by_cardid", ("GET",), lambda u, b: self._one(st.card_by_cardid(u, cardid))
-            return "card_list", ("GET",), lambda u, b: self._many(st.own_cards(u))
+                return "card_by_cardid", ("GET", "POST"), lambda u, b: self._one(st.card_by_cardid(u, cardid))
+            return "card_list", ("GET", "POST"), lambda u, b: self._many(st.own_cards(u))
+        if n == 1 and low[0] == "profiletemplates":
+            return "profile_templates", ("GET",), lambda u, b: self._many(st.profile_templates(u))
         if n == 2 and low[0] == "smartcards":
             return "card_get", ("GET",), lambda u, b: self._one(st.card(u, seg[1]))
         if n == 3 and low[0] in ("smartcards", "profiles") and low[2] == "operations":
@@ -412,7 +449,7 @@ class Handler(BaseHTTPRequestHandler):
             return "request_get", ("GET", "PUT"), lambda u, b: self._one(st.request(u, seg[1]))
         if n == 4 and low[0] == "requests" and low[2] == "smartcards":
             if self.command == "PUT":
-                return "request_card_put", ("GET", "PUT"), lambda u, b: self._one(
+                return "request_card_put", ("GET", "PUT"), lambda u, b: self._card_put(
                     st.set_card_status(u, seg[1], seg[3], _json(b)))
             return "request_card_get", ("GET", "PUT"), lambda u, b: self._one(st.request_card(u, seg[1], seg[3]))
         return None
@@ -426,8 +463,16 @@ class Handler(BaseHTTPRequestHandler):
         return (200, objs) if objs else (204, None)
 
     def _create(self, user, body):
-        rid = self.server.store.create_request(user, _json(body))
-        return 201, "api/v1.0/requests/%s" % rid
+        store = self.server.store
+        rid = store.create_request(user, _json(body))
+        return 201, store.dialect.created_uri(rid)
+
+    def _assign(self, user, body):
+        return 201, "api/v1.0/smartcards/%s" % self.server.store.assign_smartcard(user, _json(body))
+
+    def _card_put(self, card):
+        """The card status PUT's answer: the card, or 204 under the dialect card-put=204."""
+        return (204, None) if self.server.store.dialect.card_put_204 else (200, card)
 
     def api(self, rel, query, body):
         srv = self.server
@@ -472,7 +517,10 @@ class Handler(BaseHTTPRequestHandler):
         try:
             status, obj = handler(user, body)
         except ApiError as exc:
-            self.error(exc.status, exc.message)
+            if exc.body is not None:  # an answer given exactly (a dialect's rule-error 500)
+                self.send(exc.status, exc.body)
+            else:
+                self.error(exc.status, exc.message)
             self._log(kind, user)
             return
         except Exception:
@@ -542,7 +590,7 @@ class Handler(BaseHTTPRequestHandler):
         if seg == ["cards"]:
             need("GET")
             return 200, st.admin_cards(
-                status=_opt_int(_param(query, "status")),
+                status=_param(query, "status") or None,  # a name, or an integer in the dialect's numbering
                 approval_required=_opt_bool(_param(query, "approval_required")),
                 restricted=_opt_bool(_param(query, "restricted")),
                 limit=_opt_int(_param(query, "limit")),
@@ -560,7 +608,24 @@ class Handler(BaseHTTPRequestHandler):
             return 200, st.admin_set_card(seg[1], obj["status"])
         if seg == ["requests"]:
             need("GET")
-            return 200, st.admin_requests(_param(query, "card"))
+            return 200, st.admin_requests(_param(query, "card"), bool(_opt_bool(_param(query, "unrelated"))))
+        if seg == ["dialect"]:
+            need("GET", "PUT", "POST")
+            if m != "GET":
+                changes = _json(body) if body else {}
+                try:
+                    if isinstance(changes, str):  # "key=value,key=value"
+                        changes = parse_dialect(changes, base=st.dialect.map)
+                    if not isinstance(changes, dict):
+                        raise ValueError('the body must be a JSON object {"key": "value", ...}, {"reset": true}'
+                                         ' or a string "key=value,..."')
+                    srv.set_dialect(st.dialect.changed(changes))
+                except ValueError as exc:
+                    raise ApiError(400, "Bad dialect: %s" % exc)
+            return 200, dict(st.dialect.map)
+        if seg == ["numbering"]:
+            need("GET")
+            return 200, st.dialect.numbering()
         if len(seg) == 3 and seg[0] == "requests" and seg[2] in ("approve", "deny"):
             need("POST")
             return 200, st.admin_decide(seg[1], seg[2] == "approve")

@@ -19,8 +19,9 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import Con
 
 API = '/CertificateManagement/api/v1.0'
 STATUS = {'None': 0, 'New': 1, 'Assigned': 2, 'Active': 3, 'Suspended': 4, 'Disabled': 5, 'Retired': 6}
-RSTATUS = {'Pending': 1, 'Denied': 2, 'Approved': 3, 'Executing': 4, 'Failed': 5, 'Canceled': 6,
-           'Abandoned': 7, 'Completed': 8}
+# RequestStatus as the FIM CM SQL API numbers it (docs/enumerations.md); Abandoned's integer is not documented
+RSTATUS = {'Pending': 16, 'Denied': 4, 'Approved': 3, 'Executing': 18, 'Failed': 9, 'Canceled': 17,
+           'Abandoned': 20, 'Completed': 8}
 RTYPE = {'Reinstate': 9, 'Retire': 10, 'Revoke': 11, 'TemporaryCards': 12}
 NEEDS = {'Retired': 'Retire', 'Disabled': 'Revoke', 'Active': 'Reinstate', 'Suspended': 'TemporaryCards'}
 OPS = {1: ['retire', 'revoke'], 2: ['retire', 'revoke'],
@@ -193,7 +194,7 @@ class FakeCM(object):
             if method == 'GET':
                 return 200, req, {}
             new = RSTATUS[body['status']]
-            if new == 8 and req['Status'] != 4:
+            if new == RSTATUS['Completed'] and req['Status'] != RSTATUS['Executing']:
                 return 400, {'Message': 'Only an executing request can be completed.'}, {}
             req['Status'] = new
             self.journal.append(('request_status', seg[1], new))
@@ -203,13 +204,13 @@ class FakeCM(object):
             card = self._card(seg[3])
             if req is None or card is None:
                 return 400, {'Message': 'no such request or card'}, {}
-            if req['Status'] not in (3, 4):
+            if req['Status'] not in (RSTATUS['Approved'], RSTATUS['Executing']):
                 return 400, {'Message': 'The request is not approved.'}, {}
             target = body['status']
             if RTYPE[NEEDS[target]] != req['RequestType'] or card['Status'] == 6:
                 return 400, {'Message': 'The request does not allow this status.'}, {}
             card['Status'] = STATUS[target]
-            req['Status'] = 4
+            req['Status'] = RSTATUS['Executing']
             self.journal.append(('card_status', seg[3], STATUS[target]))
             return 200, card, {}
         return 404, {'Message': 'no route'}, {}

@@ -8,7 +8,8 @@ import pytest
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_client import MimCmClient
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import ConnectionConfig
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_lifecycle import SmartcardReader, StatusChanger
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_changer import StatusChanger
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import SmartcardReader
 
 
 def client_for(sim, user='operator', **options):

@@ -1,0 +1,51 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mim.cm maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The shape of a card in module results: the API's PascalCase object -> snake_case keys.
+
+Every key of the API object is kept (a field this collection does not know is converted, not
+dropped); GUID fields are lower case without braces; ``status_name`` and ``card_id`` are added.
+"""
+
+import re
+
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import SmartcardStatus
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import card_id_of, normalize_guid
+
+CARD_FIELDS = (
+    ('Uuid', 'uuid'),
+    ('Status', 'status'),
+    ('Flags', 'flags'),
+    ('ParentSmartcardUuid', 'parent_smartcard_uuid'),
+    ('PrimarySmartcardUuid', 'primary_smartcard_uuid'),
+    ('PermanentSmartcardUuid', 'permanent_smartcard_uuid'),
+    ('AssignedUserUuid', 'assigned_user_uuid'),
+    ('ProfileTemplateUuid', 'profile_template_uuid'),
+    ('ProfileTemplateVersion', 'profile_template_version'),
+    ('Comment', 'comment'),
+    ('SerialNumber', 'serial_number'),
+    ('Middleware', 'middleware'),
+    ('Atr', 'atr'),
+)
+_GUID_FIELDS = ('uuid', 'parent_smartcard_uuid', 'primary_smartcard_uuid', 'permanent_smartcard_uuid',
+                'assigned_user_uuid', 'profile_template_uuid')
+_CARD_KEY_MAP = dict(CARD_FIELDS)
+_CAMEL_RE = re.compile(r'(?<=[a-z0-9])([A-Z])|(?<=[A-Z])([A-Z][a-z])')
+
+
+def snake_case(name):
+    return _CAMEL_RE.sub(lambda m: '_' + (m.group(1) or m.group(2)), str(name)).lower()
+
+
+def card_to_result(card):
+    """API card object (PascalCase) -> result dict (snake_case, plus status_name and card_id)."""
+    result = {}
+    for key, value in (card or {}).items():
+        name = _CARD_KEY_MAP.get(key) or snake_case(key)
+        result[name] = value
+    for name in _GUID_FIELDS:
+        if isinstance(result.get(name), str):
+            result[name] = normalize_guid(result[name]) or result[name]
+    result['status_name'] = SmartcardStatus.name(result.get('status'))
+    result['card_id'] = card_id_of(result.get('serial_number'))
+    return result

@@ -1,0 +1,285 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mim.cm maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Backend of mimcm_smartcard_status: move cards to a status, one result per card.
+
+For each card: read it; if it is not yet in the target status, check the transition
+(mimcm_transitions) and the caller's operations, find our open request (mimcm_open_requests) or
+create one, execute it when it is approved, and complete it. Cards run concurrently; every card
+gets a result whatever happens to the others, and its audit line as soon as it is known.
+"""
+
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import RequestStatus, RequestType, SmartcardStatus
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import card_id_of, normalize_guid
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_open_requests import OpenRequests, request_card
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import (
+    MAX_CONCURRENCY,
+    bounded_concurrency,
+    bounded_processes,
+    run_parallel,
+)
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import fetch_card, queries_of
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_transitions import (
+    ACCEPTED_REQUEST_TYPE_FOR_STATUS,
+    EXECUTABLE_REQUEST_STATUSES,
+    operation_for_request_type,
+    request_type_for_status,
+    settable_status,
+    transition_problem,
+)
+
+STATES = ('changed', 'unchanged', 'pending', 'failed', 'skipped')
+
+
+ID_KIND_WORDS = {'uuid': 'uuid', 'card_id': 'card_id (serial number)', 'any': 'uuid or card_id (serial number)'}
+
+
+class StatusChanger(object):
+    """Backend of mimcm_smartcard_status: move cards to ``status``, one result per card."""
+
+    def __init__(self, client, status, comment='', request_id=None, complete_request=True, check_mode=False,
+                 concurrency=8, audit=None, processes=0):
+        target = settable_status(status)
+        if target is None:
+            raise errors.InvalidInput('status %r is not one of Retired, Disabled, Active, Suspended' % (status,))
+        self.client = client
+        self.target = target
+        self.request_type = request_type_for_status(target)
+        self.comment = comment or ''
+        self.request_id = normalize_guid(request_id) if request_id else None
+        if request_id and not self.request_id:
+            raise errors.InvalidInput('request_id %r is not a GUID' % (request_id,))
+        self.complete_request = complete_request
+        self.check_mode = check_mode
+        self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
+        self.processes = bounded_processes(processes)
+        self.audit = audit if audit is not None else NoAudit()
+        self.open_requests = OpenRequests(client)
+
+    # ---------------------------------------------------------------- public
+
+    def run(self, uuids=None, card_ids=None, cards=None):
+        """Returns the list of per-card results, in input order."""
+        queries = queries_of(uuids, card_ids, cards)
+        if not queries:
+            raise errors.InvalidInput('no cards given: set uuid, card_id or card')
+        if self.request_id and len(queries) > 1:
+            raise errors.InvalidInput('request_id %s is for one card, but %d cards were given'
+                                      % (self.request_id, len(queries)))
+        # each worker process lists the open requests itself (3 calls) when it first needs them: a listing
+        # made here before the fork would cost a connection beyond the concurrency
+        results, states = run_parallel(self.client, self._process, queries, self.concurrency, self.processes,
+                                       self._lost, child_state=lambda: {'warning': self.open_requests.warning})
+        for state in states:
+            if state.get('warning') and not self.open_requests.warning:
+                self.open_requests.warning = state['warning']
+        return results
+
+    @property
+    def warnings(self):
+        return [self.open_requests.warning] if self.open_requests.warning else []
+
+    @staticmethod
+    def summary(results):
+        summary = dict((state, 0) for state in STATES)
+        for result in results:
+            summary[result['state']] = summary.get(result['state'], 0) + 1
+        summary['total'] = len(results)
+        return summary
+
+    @staticmethod
+    def diff(results):
+        before, after = {}, {}
+        for result in results:
+            if result.get('changed') and result.get('uuid'):
+                before[result['uuid']] = result.get('before')
+                after[result['uuid']] = result.get('after')
+        return {'before': before, 'after': after}
+
+    # ---------------------------------------------------------------- one card
+
+    def _process(self, query):
+        kind, value = query
+        result = self._blank(kind, value)
+        try:
+            self._change(kind, value, result)
+        except errors.MimCmError as exc:
+            result['state'] = 'failed'
+            result['msg'] = self.client.redact(str(exc))
+        except Exception as exc:  # noqa: BLE001 - one card's bug must not lose the other cards' results
+            result['state'] = 'failed'
+            result['msg'] = self.client.redact('unexpected error for card %s: %s: %s'
+                                               % (value, type(exc).__name__, exc))
+        return self._audited(result)
+
+    def _audited(self, result):
+        """``result`` after its audit line is written; a card whose line could not be written has failed."""
+        if self.audit.path is not None:
+            try:
+                self.audit.write(result, self.target)
+            except OSError as exc:
+                result['state'] = 'failed'
+                result['msg'] += ' (and writing the audit log %s failed: %s)' % (self.audit.path, exc.strerror)
+        return result
+
+    def _lost(self, query, reason):
+        """The result of a card whose worker process ended before reporting it (mimcm_parallel)."""
+        kind, value = query
+        result = self._blank(kind, value)
+        result['msg'] = self.client.redact(
+            'card %s: outcome unknown, the %s before reporting it (the card may or may not have changed); run '
+            'again: a rerun reads the card again and picks up its request' % (value, reason))
+        return self._audited(result)
+
+    @staticmethod
+    def _blank(kind, value):
+        return {
+            'uuid': value if kind == 'uuid' else None,
+            'card_id': value if kind == 'card_id' else None,
+            'before': None, 'before_code': None, 'after': None, 'after_code': None,
+            'changed': False, 'request_id': None, 'state': 'failed', 'msg': '',
+        }
+
+    def _set(self, result, state, msg, changed=False, after=None, request_id=None):
+        result['state'] = state
+        result['msg'] = msg
+        result['changed'] = changed
+        if after is not None:
+            result['after'] = SmartcardStatus.name(after)
+            result['after_code'] = SmartcardStatus.code(after)
+        if request_id:
+            result['request_id'] = request_id
+
+    def _change(self, kind, value, result):
+        target = self.target
+        try:
+            card = fetch_card(self.client, kind, value)
+        except errors.NotFound:
+            card = None
+        if card is None:
+            self._set(result, 'failed', 'card %s not found: no smart card has %s %s; check the id'
+                      % (value, ID_KIND_WORDS[kind], value))
+            return
+        uuid = normalize_guid(card.get('Uuid')) or value
+        result['uuid'] = uuid
+        result['card_id'] = card_id_of(card.get('SerialNumber')) or result['card_id']
+        code = card.get('Status')
+        before = SmartcardStatus.name(code)
+        result['before'] = before
+        result['before_code'] = code if isinstance(code, int) else SmartcardStatus.code(code)
+        result['after'] = before
+        result['after_code'] = result['before_code']
+
+        if before == target:
+            self._already_there(uuid, result)
+            return
+
+        problem = transition_problem(before, target)
+        if problem:
+            self._set(result, 'skipped', 'card %s left %s: %s' % (uuid, before, problem))
+            return
+
+        created = False
+        if self.request_id:
+            request = self.client.get_request(self.request_id, card=uuid)
+            problem = self._foreign_request(request, uuid)
+            if problem:
+                self._set(result, 'failed', problem, request_id=self.request_id)
+                return
+            request_id = self.request_id
+        else:
+            if self.request_type is None:
+                self._set(result, 'failed',
+                          'card %s: %s has no request type a caller can create over REST; pass request_id (an '
+                          'approved %s request for this card)' % (uuid, target, ACCEPTED_REQUEST_TYPE_FOR_STATUS[target]))
+                return
+            operations = self.client.get_operations(uuid)
+            needed = operation_for_request_type(self.request_type)
+            if needed not in operations:
+                self._set(result, 'skipped', 'card %s left %s: the caller may not request %s for this card '
+                          '(operations: %s)' % (uuid, before, needed, ', '.join(operations) or 'none'))
+                return
+            request = self.open_requests.find(uuid, self.request_type, self.comment)
+            if request is not None:
+                request_id = normalize_guid(request.get('Uuid'))
+            elif self.check_mode:
+                self._set(result, 'changed', 'would create a %s request for card %s and set it %s (check mode; if '
+                          'the request needs approval the real run reports it pending)' % (self.request_type, uuid, target),
+                          changed=True, after=target)
+                return
+            else:
+                request_id, recovered = self.client.create_request(self.request_type, uuid, self.comment)
+                created = True
+                result['request_id'] = request_id
+                request = self.client.get_request(request_id, card=uuid)
+
+        result['request_id'] = request_id
+        self._execute(uuid, before, request, request_id, created, result)
+
+    def _foreign_request(self, request, uuid):
+        card = request_card(request)
+        if card and card != uuid:
+            return 'request %s is for card %s, not %s: pass the request made for this card' % (
+                self.request_id, card, uuid)
+        expected = ACCEPTED_REQUEST_TYPE_FOR_STATUS[self.target]
+        rtype = RequestType.name(request.get('RequestType'))
+        if request.get('RequestType') is not None and rtype != expected:
+            return 'request %s is a %s request; setting %s needs a %s request' % (
+                self.request_id, rtype, self.target, expected)
+        return None
+
+    def _execute(self, uuid, before, request, request_id, created, result):
+        target = self.target
+        status = RequestStatus.name(request.get('Status'))
+        if status == 'Pending':
+            self._set(result, 'pending', 'card %s stays %s: %s request %s is pending approval by a CM approver; '
+                      'run again once it is approved (the same request is picked up)'
+                      % (uuid, before, request_id and RequestType.name(request.get('RequestType')), request_id),
+                      changed=created, request_id=request_id)
+            return
+        if status not in EXECUTABLE_REQUEST_STATUSES:
+            self._set(result, 'failed', 'card %s left %s: request %s is %s, so it cannot be executed; %s'
+                      % (uuid, before, request_id, status,
+                         'create a new request (omit request_id)' if self.request_id else 'run again to create a new one'),
+                      changed=created, request_id=request_id)
+            return
+        if self.check_mode:
+            self._set(result, 'changed', 'would set card %s from %s to %s under request %s (check mode)'
+                      % (uuid, before, target, request_id), changed=True, after=target, request_id=request_id)
+            return
+        card = self.client.set_card_status(request_id, uuid, target)
+        after = card.get('Status') if isinstance(card, dict) and card.get('Status') is not None else target
+        self._set(result, 'changed', 'card %s set from %s to %s under request %s' % (uuid, before,
+                  SmartcardStatus.name(after), request_id), changed=True, after=after, request_id=request_id)
+        if self.complete_request:
+            try:
+                self.client.complete_request(request_id, card=uuid)
+            except errors.MimCmError as exc:
+                self._set(result, 'failed', 'card %s was set to %s, but completing request %s failed: %s. Run '
+                          'again to complete it' % (uuid, target, request_id, exc), changed=True)
+
+    def _already_there(self, uuid, result):
+        """Card already in the target status: nothing to do, unless our request for it was left Executing."""
+        target = self.target
+        leftover = None
+        if self.complete_request:
+            if self.request_id:
+                request = self.client.get_request(self.request_id, card=uuid)
+                if RequestStatus.name(request.get('Status')) == 'Executing' and not self._foreign_request(request, uuid):
+                    leftover = self.request_id
+            elif self.request_type:
+                request = self.open_requests.find(uuid, self.request_type, self.comment, statuses=('Executing',))
+                if request is not None:
+                    leftover = normalize_guid(request.get('Uuid'))
+        if leftover is None:
+            self._set(result, 'unchanged', 'card %s is already %s' % (uuid, target))
+            return
+        if self.check_mode:
+            self._set(result, 'changed', 'card %s is already %s; would complete its request %s, left executing '
+                      '(check mode)' % (uuid, target, leftover), changed=True, request_id=leftover)
+            return
+        self.client.complete_request(leftover, card=uuid)
+        self._set(result, 'changed', 'card %s is already %s; completed its request %s, which had been left '
+                  'executing' % (uuid, target, leftover), changed=True, request_id=leftover)

@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mim.cm maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Backend of mimcm_smartcard_info: read cards concurrently, by uuid, by card id, or either.
+
+A query is ``(kind, id)``: ``uuid`` reads ``GET /smartcards/{id}``, ``card_id`` looks the card up
+by its serial number (``GET /smartcards?cardid=``), and ``any`` tries the id as a uuid first and,
+when no card has that uuid, as a card id, in the same worker (so both passes run concurrently).
+"""
+
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_parallel as parallel
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import card_to_result
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import (
+    MAX_CONCURRENCY,
+    bounded_concurrency,
+    bounded_processes,
+    run_parallel,
+)
+
+QUERY_KINDS = ('uuid', 'card_id', 'any')
+
+
+def fetch_card(client, kind, value):
+    """The API card for one query, or None when no card matches (NotFound)."""
+    try:
+        if kind == 'card_id':
+            return client.find_card(value)
+        return client.get_card(value)
+    except errors.NotFound:
+        if kind != 'any':
+            return None
+    try:
+        return client.find_card(value)
+    except errors.NotFound:
+        return None
+
+
+def queries_of(uuids=None, card_ids=None, cards=None):
+    """``[(kind, id)]`` in input order: uuids, then card ids, then ids of either kind."""
+    return ([('uuid', u) for u in (uuids or [])] + [('card_id', c) for c in (card_ids or [])]
+            + [('any', c) for c in (cards or [])])
+
+
+class SmartcardReader(object):
+    """Read cards; ``read()`` returns ``(smartcards, missing)``."""
+
+    def __init__(self, client, concurrency=8, include_operations=False, processes=0):
+        self.client = client
+        self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
+        self.include_operations = include_operations
+        self.processes = bounded_processes(processes)
+
+    def read(self, uuids=None, card_ids=None, cards=None):
+        """``smartcards`` in input order and the ids that matched no card; the caller's own cards when no id
+        is given. A failure to read any card raises the first error (with the number of others)."""
+        queries = queries_of(uuids, card_ids, cards)
+        if not queries:
+            return self._mine(), []
+        outcomes, dummy = run_parallel(self.client, self._read_one, queries, self.concurrency, self.processes,
+                                       self._lost)
+        smartcards, missing, failures = [], [], []
+        for (kind, query), outcome in zip(queries, outcomes):
+            if outcome is None:
+                missing.append(query)
+            elif isinstance(outcome, errors.MimCmError):
+                failures.append(outcome)
+            else:
+                smartcards.append(outcome)
+        if failures:
+            first = failures[0]
+            if len(failures) > 1:
+                first.message = '%s (and %d more cards failed)' % (first.message, len(failures) - 1)
+            raise first
+        return smartcards, missing
+
+    def _mine(self):
+        cards = [card_to_result(c) for c in self.client.my_cards()]
+        for card in cards:
+            card['query'] = None
+        if self.include_operations:
+            workers = bounded_concurrency(self.concurrency, len(cards))
+            operations = parallel.map_threads(lambda c: self.client.get_operations(c['uuid']), cards, workers)
+            for card, ops in zip(cards, operations):
+                card['operations'] = ops
+        return cards
+
+    def _lost(self, query, reason):
+        return errors.MimCmError(self.client.redact(
+            'Reading the card %s: no outcome, the %s; run again' % (query[1], reason)), card=query[1])
+
+    def _read_one(self, query):
+        kind, value = query
+        try:
+            card = fetch_card(self.client, kind, value)
+            if card is None:
+                return None
+            result = card_to_result(card)
+            result['query'] = value
+            if self.include_operations:
+                result['operations'] = self.client.get_operations(result['uuid'])
+        except errors.MimCmError as exc:
+            return exc
+        return result

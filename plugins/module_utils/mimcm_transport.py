@@ -1,0 +1,318 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, mim.cm maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP transport to one CM server: sessions, and the ONE retry loop.
+
+* ``requests.Session`` per thread, kept alive: NTLM and Kerberos (IIS) authenticate a connection,
+  so a worker thread pays for its handshake once. A forked worker process starts with none.
+* ``verify=`` is passed on every request: REQUESTS_CA_BUNDLE would otherwise override
+  ``Session.verify`` and the user's ``ca_path`` must win.
+* :meth:`Transport.send` is the only place that repeats a call. What may be repeated is the call's
+  :class:`Resend` policy: a read is simply sent again; a write that sets a state is re-checked first
+  (a lost answer may hide a success); creating a request is never sent again before the client has
+  looked for the request it may already have made.
+* Errors are the typed exceptions of ``mimcm_errors`` (the answer mapping is mimcm_responses.py);
+  nothing here calls ``fail_json`` or lets a secret into a message.
+"""
+
+import email.utils
+import random
+import re
+import threading
+import time
+import traceback
+import warnings
+
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_responses as responses
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_auth import build_auth
+
+REQUESTS_IMP_ERR = None
+try:
+    import requests
+    from requests.utils import quote
+    from urllib3.exceptions import InsecureRequestWarning
+    HAS_REQUESTS = True
+except ImportError:
+    REQUESTS_IMP_ERR = traceback.format_exc()
+    HAS_REQUESTS = False
+
+USER_AGENT = 'mim.cm-ansible/0.2.0'
+RETRY_STATUS_CODES = frozenset((500, 502, 503, 504))
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+RETRY_AFTER_CAP = 300.0
+
+
+class Resend(object):
+    """What :meth:`Transport.send` may do after a failed attempt (connection error, time-out, 5xx).
+
+    ``retry``: send again at all. ``settled()``: asked after an ambiguous failure (the server may have
+    acted) before the call is sent again, and once more before giving up; a value other than None is
+    the call's result (the write happened, or the request it created was found). ``recheck_refusal``:
+    a repeat refused with 400/409 may be refused because the first attempt worked: ask ``settled()``.
+    ``give_up_note``: appended to the error when every attempt failed.
+    """
+
+    def __init__(self, retry=True, settled=None, recheck_refusal=False, give_up_note=None):
+        self.retry = retry
+        self.settled = settled
+        self.recheck_refusal = recheck_refusal
+        self.give_up_note = give_up_note
+
+    def ask(self):
+        if self.settled is None:
+            return None
+        try:
+            return self.settled()
+        except errors.MimCmError:
+            return None  # unknown: the call's own outcome decides
+
+
+READ = Resend()
+
+
+def checked_write(check):
+    """A write that sets a state: repeated only after ``check()`` shows it has not happened."""
+    return Resend(settled=check, recheck_refusal=True)
+
+
+def recovered_create(find, note):
+    """A non-idempotent create: after an ambiguous failure ``find()`` looks for what it may have made."""
+    return Resend(settled=find, give_up_note=note)
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if absent/invalid."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, parsed.timestamp() - now)
+
+
+def _environment_settings(url, verify):
+    """``(proxies, verify)`` for ``url`` as requests derives them from the environment per request:
+    HTTP(S)_PROXY / ALL_PROXY / NO_PROXY, and REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE when ``verify`` is True."""
+    session = requests.Session()
+    try:
+        settings = session.merge_environment_settings(url, {}, None, verify, None)
+    finally:
+        session.close()
+    return dict(settings.get('proxies') or {}), settings.get('verify', verify)
+
+
+class _Attempt(object):
+    """What one HTTP attempt produced: a response, or a transport failure (typed error)."""
+
+    __slots__ = ('response', 'error', 'ambiguous')
+
+    def __init__(self, response=None, error=None, ambiguous=False):
+        self.response = response
+        self.error = error
+        self.ambiguous = ambiguous
+
+    @property
+    def failed(self):
+        return self.error is not None or self.response.status_code in RETRY_STATUS_CODES
+
+    @property
+    def maybe_acted(self):
+        """The server may have acted on the request (an answer came, or the connection broke after sending)."""
+        return self.error is None or self.ambiguous
+
+
+class Transport(object):
+    """Sessions and the retry loop for one server. Safe to share between threads.
+
+    ``sleep`` and ``rand`` are injectable for tests.
+    """
+
+    def __init__(self, config, sleep=time.sleep, rand=random.random, session_factory=None):
+        if not HAS_REQUESTS:
+            raise errors.MissingDependency("the Python package 'requests' is required on the host that runs "
+                                           "the module (pip install requests requests-ntlm)")
+        self.config = config
+        self.base_url = config.base_url
+        self._timeout = config.timeout
+        self._retries = config.retries
+        self._sleep = sleep
+        self._rand = rand
+        self._session_factory = session_factory or requests.Session
+        # A session that trusts the environment re-reads the proxy and CA bundle variables on every
+        # request (about a quarter of the client's CPU per call, issue 6). Every call goes to the same
+        # server: resolve them once, exactly as requests would (NO_PROXY honoured; REQUESTS_CA_BUNDLE /
+        # CURL_CA_BUNDLE only when verify is True, so ca_path still wins).
+        self._proxies, self._verify = _environment_settings(self.base_url, config.verify)
+        self._local = threading.local()
+        self._sessions = []
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.retried = 0
+        if self._verify is False:
+            # The module warns once (ConnectionConfig.warnings); urllib3's per-request warning is noise.
+            warnings.filterwarnings('ignore', category=InsecureRequestWarning)
+        build_auth(config)  # fail early on a missing auth dependency, before any HTTP call
+
+    # ------------------------------------------------------------------ sessions
+
+    def _session(self):
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = self._session_factory()
+            session.auth = build_auth(self.config)
+            session.headers['Accept'] = 'application/json'
+            session.headers['User-Agent'] = USER_AGENT
+            session.verify = self._verify
+            if session.auth is not None:
+                # the environment was read once in __init__; netrc (trust_env's last use) only
+                # matters to a session without auth
+                session.trust_env = False
+                session.proxies = dict(self._proxies)
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def after_fork(self):
+        """In a forked worker process (mimcm_parallel): forget the parent's sessions, never use or close
+        its connections, and start with fresh locks and counters."""
+        self._inherited = self._sessions  # kept referenced: no close of the parent's sockets from here
+        self._local = threading.local()
+        self._sessions = []
+        self._lock = threading.Lock()
+        self.calls = 0
+        self.retried = 0
+
+    @property
+    def session_count(self):
+        return len(self._sessions)
+
+    def close(self):
+        with self._lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            try:
+                session.close()
+            except Exception:  # noqa: BLE001 - closing is best effort
+                pass
+        self._local = threading.local()
+
+    # ------------------------------------------------------------------ calls
+
+    def url(self, *segments):
+        """Absolute URL of an API path, each segment percent-encoded."""
+        return self.base_url + ''.join('/' + quote(str(s), safe='') for s in segments)
+
+    def redact(self, text):
+        return errors.redact(text, self.config.secrets)
+
+    def backoff(self, attempt, retry_after=None):
+        """Seconds to wait before retry number ``attempt`` (0-based)."""
+        if retry_after is not None:
+            return min(retry_after, RETRY_AFTER_CAP)
+        delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
+        return delay / 2.0 + self._rand() * delay / 2.0
+
+    def send(self, method, url, action, card=None, params=None, body=None, ok=(200,), resend=READ, location=False):
+        """Send with the ``resend`` policy; return the decoded answer (None for no body) or raise a typed error.
+
+        ``location``: an empty answer returns its ``Location`` header instead (a created resource)."""
+        attempt = 0
+        while True:
+            result = self._attempt(method, url, params, body)
+            if not result.failed:
+                if attempt and resend.recheck_refusal and result.response.status_code in (400, 409):
+                    done = resend.ask()
+                    if done is not None:
+                        return done
+                return self._decode(result.response, action, card, ok, location)
+            if not resend.retry or attempt >= self._retries:
+                break
+            with self._lock:
+                self.retried += 1
+            self._sleep(self.backoff(attempt, self._retry_after(result.response)))
+            attempt += 1
+            if result.maybe_acted:
+                done = resend.ask()
+                if done is not None:
+                    return done
+        if result.maybe_acted:
+            done = resend.ask()
+            if done is not None:
+                return done
+        if result.error is not None:
+            error = responses.with_action(result.error, action, card, attempt)
+            if resend.give_up_note:
+                error.message += resend.give_up_note
+            raise error
+        return self._decode(result.response, action, card, ok, location)
+
+    def _decode(self, response, action, card, ok, location):
+        data = responses.decode(response, action, card, ok, self.config)
+        if data is None and location:
+            return response.headers.get('Location')
+        return data
+
+    def _attempt(self, method, url, params, body):
+        with self._lock:
+            self.calls += 1
+        server = self.config.server
+        try:
+            response = self._session().request(
+                method, url, params=params, json=body, timeout=self._timeout, verify=self._verify,
+                allow_redirects=False)
+            return _Attempt(response=response)
+        except requests.exceptions.SSLError as exc:
+            raise errors.TLSError(
+                'TLS verification of %s failed (%s). Pass ca_path: the PEM file of the CA that signed the '
+                'CM server certificate (MIMCM_CA_PATH), or validate_certs=false for a test server only'
+                % (server, self._short(exc)))
+        except requests.exceptions.ConnectTimeout as exc:
+            return _Attempt(error=errors.Timeout(
+                'connecting to %s timed out after %ss (%s): check url and that the CM server is reachable, '
+                'or raise timeout' % (server, self._timeout, self._short(exc))), ambiguous=False)
+        except requests.exceptions.ReadTimeout:
+            return _Attempt(error=errors.Timeout(
+                'no answer from %s within %ss: the server may be overloaded; raise timeout or retry later'
+                % (server, self._timeout)), ambiguous=True)
+        except requests.exceptions.ConnectionError as exc:
+            return _Attempt(error=self._unreachable(exc), ambiguous=not self._never_sent(exc))
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            return _Attempt(error=self._unreachable(exc), ambiguous=True)  # the answer broke off
+        except requests.exceptions.RequestException as exc:
+            raise errors.ConnectionFailed('the request to %s failed (%s)' % (server, self._short(exc)))
+
+    def _unreachable(self, exc):
+        return errors.ConnectionFailed('the connection to %s failed (%s): check url and that the CM server is '
+                                       'reachable' % (self.config.server, self._short(exc)))
+
+    @staticmethod
+    def _never_sent(exc):
+        text = repr(exc)
+        return 'NewConnectionError' in text or 'Connection refused' in text or 'NameResolutionError' in text
+
+    def _short(self, exc):
+        text = str(exc) or type(exc).__name__
+        text = re.sub(r'<urllib3[^>]*>', '', text)
+        if len(text) > 300:
+            text = text[:300] + '...'
+        return self.redact(text)
+
+    @staticmethod
+    def _retry_after(response):
+        if response is None:
+            return None
+        return parse_retry_after(response.headers.get('Retry-After'))

@@ -1,0 +1,113 @@
+"""Unit tests of plugins/plugin_utils/change_plan.py, called directly: plan rows, reasons, totals
+and the digest, which must not change for the same cards (it is what a change approver signed)."""
+
+import pytest
+
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_transitions import LEGAL_SOURCES, plannable_statuses
+from ansible_collections.mim.cm.plugins.plugin_utils import change_plan
+from ansible_collections.mim.cm.plugins.plugin_utils.card_inputs import card_inputs
+
+from card_cases import C1, U1, U2, U3, card, mixed_plan_maker
+
+mixed_plan = mixed_plan_maker(card_inputs, change_plan.lifecycle_plan)
+
+U4 = "aaaaaaaa-0000-4000-8000-000000000004"
+U5 = "aaaaaaaa-0000-4000-8000-000000000005"
+U6 = "aaaaaaaa-0000-4000-8000-000000000006"
+C2 = "bbbbbbbb-0000-4000-8000-000000000002"
+
+
+def _card(uuid, name, status, ops, card_id, query=None):
+    return {"uuid": uuid, "status": status, "status_name": name, "card_id": card_id, "query": query or uuid,
+            "operations": list(ops)}
+
+
+def pinned_plan(target):
+    """Every action and every reason: change, already, terminal, no transition (also from an unknown
+    status), not permitted (an operation in lower case counts), same card twice, missing."""
+    inputs = card_inputs([U1, U2, U3, U4, "{%s}" % C1, U6], [U5], ["{%s}" % C2])
+    info = [{"smartcards": [_card(U1, "Active", 3, ["retire", "Revoke"], "c0000000-0000-4000-8000-000000000001"),
+                            _card(U2, "Retired", 6, [], "c0000000-0000-4000-8000-000000000002"),
+                            _card(U4, "New", 1, ["Retire"], "c0000000-0000-4000-8000-000000000004"),
+                            _card(U5, "Suspended", 4, ["Renew"], C2),
+                            _card(U6, None, 42, ["Retire"], None)],
+             "missing": [U3]},
+            {"smartcards": [_card(U5, "Suspended", 4, ["Renew"], C2, query=C2),
+                            _card("99999999-0000-4000-8000-000000000009", "Disabled", 5, ["Retire", "Reinstate"], C1,
+                                  query=C1)],
+             "missing": []}]
+    return change_plan.lifecycle_plan(inputs, info, target, "CHG-42")
+
+
+# Computed with the filter code before plugin_utils existed (plugins/filter/lifecycle.py, PLAN_FORMAT 1).
+# A change here means approved plans no longer verify: bump PLAN_FORMAT instead, with a changelog fragment.
+PINNED_DIGESTS = {
+    "Retired": "d8b6e6d52dea7968f84f61cd35b3ab41ef5ecbc6b038a2eeac85c415e5881ba3",
+    "Disabled": "2ac8d8f937fefba2db60ad96fae85d6b402b55aaad195a7ff2dd03ff22118f12",
+    "Active": "96232267f0cd38f11fd2623c72e570e8507a17d6413010670a1d0dfe63643fdd",
+}
+
+
+@pytest.mark.parametrize("target", sorted(PINNED_DIGESTS))
+def test_digest_is_pinned(target):
+    plan = pinned_plan(target)
+    assert plan["format"] == change_plan.PLAN_FORMAT == 1
+    assert plan["digest"] == change_plan.plan_digest(plan) == PINNED_DIGESTS[target]
+
+
+def test_reason_texts_are_pinned():
+    reasons = {t: {r["key"]: r["reason"] for r in pinned_plan(t)["rows"]} for t in ("Retired", "Disabled", "Active")}
+    assert reasons["Retired"] == {
+        U3: "no card has this uuid or card id",
+        U1: "Active -> Retired",
+        U2: "already Retired",
+        U4: "New -> Retired",
+        U5: "not permitted: the caller may not request Retire for this card",
+        U6: "no transition from Unknown(42) to Retired (allowed from: None, New, Assigned, Active, Suspended, Disabled)",
+        C2: "same card as input %s" % U5,
+        C1: "Disabled -> Retired",
+    }
+    assert reasons["Disabled"][U2] == "card is Retired, which is terminal"
+    assert reasons["Disabled"][U4] == "no transition from New to Disabled (allowed from: Assigned, Active, Suspended)"
+    assert reasons["Disabled"][U5] == "not permitted: the caller may not request Revoke for this card"
+    assert reasons["Disabled"][C1] == "already Disabled"
+    assert reasons["Active"][U5] == "not permitted: the caller may not request Reinstate for this card"
+    assert reasons["Active"][C1] == "no transition from Disabled to Active (allowed from: Suspended)"
+
+
+def test_rules_come_from_the_transition_table():
+    """The plan plans what mimcm_transitions allows: every legal source of a plannable target can change."""
+    assert plannable_statuses() == ("Retired", "Disabled", "Active")
+    for target in plannable_statuses():
+        for source in LEGAL_SOURCES[target]:
+            row = change_plan.plan_row(U1, card(U1, source, status=0, ops=("retire", "Revoke", "REINSTATE")), target)
+            assert row["action"] == ("already_done" if source == target else "change"), (source, target)
+
+
+def test_target_status_any_case_and_unsupported():
+    assert change_plan.normalize_target(" disabled ") == "Disabled"
+    for bad in ("Suspended", "bogus", None):
+        with pytest.raises(InvalidInput, match="is not supported: use one of Retired, Disabled, Active"):
+            change_plan.normalize_target(bad)
+
+
+def test_a_status_spelled_otherwise_is_no_legal_source():
+    """Only the info module's spelling is a table status (as before the rules moved to mimcm_transitions)."""
+    row = change_plan.plan_row(U1, card(U1, "active", status=3), "Retired")
+    assert row["action"] == "cannot" and row["reason"].startswith("no transition from active to Retired")
+
+
+def test_missing_card_row_and_totals():
+    plan = mixed_plan()
+    assert change_plan.plan_row(U3, None, "Retired")["action"] == "missing"
+    assert plan["totals"] == {"change": 1, "already_done": 1, "cannot": 1, "missing": 1, "total": 4}
+    assert plan["status_counts"] == {"Active": 2, "Retired": 1, "Missing": 1}
+    assert [set(r) for r in plan["rows"]] == [set(change_plan.ROW_FIELDS)] * 4
+
+
+def test_digest_ignores_everything_but_target_ticket_and_rows():
+    plan = mixed_plan()
+    assert change_plan.plan_digest(dict(plan, meta={"x": 1}, totals={})) == plan["digest"]
+    assert change_plan.plan_digest(dict(plan, rows=list(reversed(plan["rows"])))) == plan["digest"]
+    assert change_plan.plan_digest(dict(plan, change_ticket="other")) != plan["digest"]
