@@ -4,7 +4,7 @@
 """Backend of mimcm_smartcard_status: move cards to a status, one result per card.
 
 For each card: read it; if it is not yet in the target status, check the transition
-(mimcm_transitions) and the caller's operations, find our open request (mimcm_open_requests) or
+(mimcm_enums) and the caller's operations, find our open request (mimcm_open_requests) or
 create one, execute it when it is approved, and complete it. Cards run concurrently; every card
 gets a result whatever happens to the others, and its audit line as soon as it is known.
 """
@@ -21,7 +21,7 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options impo
     run_parallel,
 )
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import fetch_card, queries_of
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_transitions import (
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import (
     ACCEPTED_REQUEST_TYPE_FOR_STATUS,
     EXECUTABLE_REQUEST_STATUSES,
     operation_for_request_type,

@@ -13,12 +13,9 @@ from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as erro
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import RequestStatus, SmartcardStatus, canonical_operations
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import last_guid_in, normalize_guid
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_open_requests import select_open_request
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_transitions import OPEN_REQUEST_STATUSES
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_transport import (
-    Transport,
-    checked_write,
-    recovered_create,
-)
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import OPEN_REQUEST_STATUSES
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_retry import checked_write, recovered_create
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_transport import Transport
 
 NOT_CREATED = '; no request of that kind was found on the server afterwards, so none was created'
 

@@ -12,8 +12,7 @@ import re
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
 
-_GUID = r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
-GUID_RE = re.compile(r'(' + _GUID + r')')
+GUID_RE = re.compile(r'([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})')
 
 EXAMPLE_UUID = '17cf063d-e337-4aa9-a822-346554ddd3c9'
 EXAMPLE_CARD_ID = '{bc88f13f-83ba-4037-8262-46eba1291c6e}'

@@ -15,7 +15,7 @@ import threading
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import RequestStatus, RequestType
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import normalize_guid
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_transitions import OPEN_REQUEST_STATUSES
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import OPEN_REQUEST_STATUSES
 
 
 def request_card(item):

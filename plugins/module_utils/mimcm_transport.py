@@ -8,14 +8,13 @@
 * ``verify=`` is passed on every request: REQUESTS_CA_BUNDLE would otherwise override
   ``Session.verify`` and the user's ``ca_path`` must win.
 * :meth:`Transport.send` is the only place that repeats a call. What may be repeated is the call's
-  :class:`Resend` policy: a read is simply sent again; a write that sets a state is re-checked first
+  resend policy (mimcm_retry.py): a read is simply sent again; a write that sets a state is re-checked first
   (a lost answer may hide a success); creating a request is never sent again before the client has
   looked for the request it may already have made.
 * Errors are the typed exceptions of ``mimcm_errors`` (the answer mapping is mimcm_responses.py);
   nothing here calls ``fail_json`` or lets a secret into a message.
 """
 
-import email.utils
 import random
 import re
 import threading
@@ -26,6 +25,7 @@ import warnings
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_responses as responses
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_auth import build_auth
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_retry import READ, RETRY_STATUS_CODES, backoff, parse_retry_after
 
 REQUESTS_IMP_ERR = None
 try:
@@ -38,69 +38,6 @@ except ImportError:
     HAS_REQUESTS = False
 
 USER_AGENT = 'mim.cm-ansible/0.2.0'
-RETRY_STATUS_CODES = frozenset((500, 502, 503, 504))
-BACKOFF_BASE = 0.5
-BACKOFF_CAP = 30.0
-RETRY_AFTER_CAP = 300.0
-
-
-class Resend(object):
-    """What :meth:`Transport.send` may do after a failed attempt (connection error, time-out, 5xx).
-
-    ``retry``: send again at all. ``settled()``: asked after an ambiguous failure (the server may have
-    acted) before the call is sent again, and once more before giving up; a value other than None is
-    the call's result (the write happened, or the request it created was found). ``recheck_refusal``:
-    a repeat refused with 400/409 may be refused because the first attempt worked: ask ``settled()``.
-    ``give_up_note``: appended to the error when every attempt failed.
-    """
-
-    def __init__(self, retry=True, settled=None, recheck_refusal=False, give_up_note=None):
-        self.retry = retry
-        self.settled = settled
-        self.recheck_refusal = recheck_refusal
-        self.give_up_note = give_up_note
-
-    def ask(self):
-        if self.settled is None:
-            return None
-        try:
-            return self.settled()
-        except errors.MimCmError:
-            return None  # unknown: the call's own outcome decides
-
-
-READ = Resend()
-
-
-def checked_write(check):
-    """A write that sets a state: repeated only after ``check()`` shows it has not happened."""
-    return Resend(settled=check, recheck_refusal=True)
-
-
-def recovered_create(find, note):
-    """A non-idempotent create: after an ambiguous failure ``find()`` looks for what it may have made."""
-    return Resend(settled=find, give_up_note=note)
-
-
-def parse_retry_after(value, now=None):
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None if absent/invalid."""
-    if value is None:
-        return None
-    value = str(value).strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        parsed = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed is None:
-        return None
-    now = time.time() if now is None else now
-    return max(0.0, parsed.timestamp() - now)
 
 
 def _environment_settings(url, verify):
@@ -221,10 +158,7 @@ class Transport(object):
 
     def backoff(self, attempt, retry_after=None):
         """Seconds to wait before retry number ``attempt`` (0-based)."""
-        if retry_after is not None:
-            return min(retry_after, RETRY_AFTER_CAP)
-        delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt))
-        return delay / 2.0 + self._rand() * delay / 2.0
+        return backoff(attempt, retry_after, self._rand)
 
     def send(self, method, url, action, card=None, params=None, body=None, ok=(200,), resend=READ, location=False):
         """Send with the ``resend`` policy; return the decoded answer (None for no body) or raise a typed error.

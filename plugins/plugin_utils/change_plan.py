@@ -5,7 +5,7 @@
 the digest a change approver signs off.
 
 The rules (legal sources, terminal status, which operation a target needs, which targets can be
-planned) are mimcm_transitions'; this file only words the reasons. The digest covers each row's
+planned) are mimcm_enums'; this file only words the reasons. The digest covers each row's
 reason text: changing a reason's wording changes the digest of every plan that has it, so the
 wording stays as it is unless PLAN_FORMAT is bumped (with a changelog fragment).
 """
@@ -17,7 +17,7 @@ import hashlib
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import SmartcardStatus
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import id_key
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_transitions import (
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import (
     blocked_transition,
     operation_allowed,
     operation_for_request_type,

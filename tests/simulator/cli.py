@@ -56,7 +56,7 @@ def _log(msg):
 
 
 def _write_atomic(path, text, mode=0o600):
-    tmp = "%s.tmp.%d" % (path, os.getpid())
+    tmp = "%s.tmp.%d.%d" % (path, os.getpid(), threading.get_ident())
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "w") as fh:
         fh.write(text)
@@ -170,6 +170,7 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+
     def on_dialect(new):
         info["dialect"] = dict(new.map)
         info["numbering"] = new.numbering()
@@ -197,6 +198,7 @@ def main(argv=None):
         if args.exit_with_parent and os.getppid() != parent:
             _log("simulator: parent process %d ended" % parent)
             break
+    stop.set()  # ends the pre-serialising thread before the store closes
     _log("simulator: stopping")
     server.shutdown()
     server.server_close()

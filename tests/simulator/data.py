@@ -99,6 +99,7 @@ REFERENCE_REQUESTS = [
 ]
 REFERENCE_REQUEST = REFERENCE_REQUESTS[0]
 
+
 def profile_uuid(card_uuid):
     """The certificate profile of a smart card (Old/NewProfileUuid of its requests)."""
     if not card_uuid:
@@ -182,8 +183,8 @@ def format_time(dt):
     in time order as strings.
     """
     frac = ("%03d" % (dt.microsecond // 1000)).rstrip("0")
-    return "%04d-%02d-%02dT%02d:%02d:%02d%sZ" % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second,
-                                                "." + frac if frac else "")
+    return "%04d-%02d-%02dT%02d:%02d:%02d%sZ" % (
+        dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, "." + frac if frac else "")
 
 
 # Unrelated requests (request-listing=all): types and statuses by weight (internal codes).

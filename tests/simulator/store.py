@@ -958,7 +958,7 @@ def open_store(state_dir, seed, cards, reset, log, dialect=None, unrelated=0):
     t0 = time.monotonic()
     added = store.ensure_unrelated(unrelated)
     if added:
-        log("simulator: %s %d unrelated requests in %.2fs" % ("added" if added > 0 else "removed", abs(added),
-                                                             time.monotonic() - t0))
+        log("simulator: %s %d unrelated requests in %.2fs" % (
+            "added" if added > 0 else "removed", abs(added), time.monotonic() - t0))
     store.load()
     return store

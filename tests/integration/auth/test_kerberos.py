@@ -141,13 +141,14 @@ def test_keytab_binary_and_base64(kerberos_realm, krb_sim, cards, tmp_path):
     kerberos_realm.user_keytab("svc-ansible", keytab)
     text = tmp_path / "svc-ansible.keytab.b64"
     text.write_text(base64.encodebytes(keytab.read_bytes()).decode("ascii"))
+    (tmp_path / "junk.txt").write_text("not a keytab\n")
     first, second = cards.take(2)
     before = last_seq(krb_sim)
     common = {"username": "svc-ansible@%s" % kerberos_realm.realm, "status": "Retired"}
     run = play(tmp_path, [
         {"name": "binary keytab", STATUS: dict(common, uuid=first, kerberos_keytab=str(keytab)), "register": "binary"},
         {"name": "base64 keytab", STATUS: dict(common, uuid=second, kerberos_keytab=str(text)), "register": "b64"},
-        {"name": "not a keytab", STATUS: dict(common, uuid=second, kerberos_keytab=str(tmp_path / "results-1.json")),
+        {"name": "not a keytab", STATUS: dict(common, uuid=second, kerberos_keytab=str(tmp_path / "junk.txt")),
          "register": "junk"},
     ], ansible_env(kerberos_realm.env(tmp_path / "none")), defaults=kerberos_defaults(krb_sim))
     assert run.rc == 0, run
@@ -217,14 +218,16 @@ def test_curl_negotiate_is_an_independent_client(kerberos_realm, krb_sim, tmp_pa
     if curl is None or "SPNEGO" not in subprocess.run([curl, "-V"], capture_output=True, text=True).stdout:
         pytest.skip("curl with SPNEGO support is not installed")
     ccache = kerberos_realm.kinit("jdoe", tmp_path / "cc")
+    headers, body = tmp_path / "headers.txt", tmp_path / "body.json"
     proc = subprocess.run(
-        [curl, "--silent", "--show-error", "--negotiate", "-u", ":", "--cacert", krb_sim.ca_path, "-D", "-",
-         krb_sim.api_url + "/smartcards/" + REFERENCE_CARD], env=kerberos_realm.env(ccache), capture_output=True,
-        text=True, timeout=60, check=False)
+        [curl, "--silent", "--show-error", "--negotiate", "-u", ":", "--cacert", krb_sim.ca_path, "-D", str(headers),
+         "-o", str(body), krb_sim.api_url + "/smartcards/" + REFERENCE_CARD], env=kerberos_realm.env(ccache),
+        capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0, proc.stderr
-    head, _, body = proc.stdout.rpartition("\r\n\r\n")
-    assert re.search(r"^HTTP/1\.1 200 ", head, re.M), proc.stdout
-    assert re.search(r"^WWW-Authenticate: Negotiate \S+", head, re.M | re.I), head
+    last = headers.read_text().replace("\r\n", "\n").strip().split("\n\n")[-1]  # the answer after the 401
+    assert re.search(r"^HTTP/1\.1 200 ", last, re.M), last
+    assert re.search(r"^WWW-Authenticate: Negotiate \S+", last, re.M | re.I), last
+    body = body.read_text()
     assert json.loads(body)["Uuid"] == REFERENCE_CARD  # jdoe (role self) sees this card: it is hers
 
 

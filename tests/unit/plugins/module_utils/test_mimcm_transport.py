@@ -7,7 +7,7 @@ import requests
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_client import MimCmClient
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_transport import parse_retry_after
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_retry import parse_retry_after
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import ConnectionConfig
 
 from mimcm_fakes import SECRET, Fault, FakeCM, make_client

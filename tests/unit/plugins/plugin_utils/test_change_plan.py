@@ -4,7 +4,7 @@ and the digest, which must not change for the same cards (it is what a change ap
 import pytest
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_transitions import LEGAL_SOURCES, plannable_statuses
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import LEGAL_SOURCES, plannable_statuses
 from ansible_collections.mim.cm.plugins.plugin_utils import change_plan
 from ansible_collections.mim.cm.plugins.plugin_utils.card_inputs import card_inputs
 
@@ -77,7 +77,7 @@ def test_reason_texts_are_pinned():
 
 
 def test_rules_come_from_the_transition_table():
-    """The plan plans what mimcm_transitions allows: every legal source of a plannable target can change."""
+    """The plan plans what mimcm_enums allows: every legal source of a plannable target can change."""
     assert plannable_statuses() == ("Retired", "Disabled", "Active")
     for target in plannable_statuses():
         for source in LEGAL_SOURCES[target]:
@@ -93,7 +93,7 @@ def test_target_status_any_case_and_unsupported():
 
 
 def test_a_status_spelled_otherwise_is_no_legal_source():
-    """Only the info module's spelling is a table status (as before the rules moved to mimcm_transitions)."""
+    """Only the info module's spelling is a table status (as before the rules moved to mimcm_enums)."""
     row = change_plan.plan_row(U1, card(U1, "active", status=3), "Retired")
     assert row["action"] == "cannot" and row["reason"].startswith("no transition from active to Retired")
 
