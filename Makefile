@@ -24,11 +24,23 @@ PYTEST_WORKERS ?= 2
 .DEFAULT_GOAL := help
 
 help:
-	@echo "make demo   - start the bundled MIM CM simulator and run the retirement demo (check mode, then for real)"
-	@echo "make test   - run every test and gate (unit, simulator, integration, sanity, lint, docs, changelog)"
-	@echo "make unit   - unit tests only (fast, no network)"
-	@echo "make bench  - benchmarks (not part of make test)"
-	@echo "make clean  - remove the virtualenv and build output"
+	@echo "For users:"
+	@echo "  make demo                 start the bundled MIM CM simulator and run the retirement demo (check mode, then for real)"
+	@echo "  make collection           .venv from requirements-dev.txt and build/collections/ansible_collections/mim/cm,"
+	@echo "                            a link to this checkout (then: export ANSIBLE_COLLECTIONS_PATH=\$$PWD/build/collections)"
+	@echo "  make test                 every gate, then every test (what CI runs)"
+	@echo "  make clean                remove the virtualenv and build output"
+	@echo "For contributors:"
+	@echo "  make unit                 unit tests only (fast, no network)"
+	@echo "  make pytest               the pytest suite (PYTEST_ARGS=\"tests/integration/awx -q\", PYTEST_WORKERS=2)"
+	@echo "  make gates                the ecosystem gates: sanity, lint, importer, docs, changelog, links, ... (GATES=\"lint links\")"
+	@echo "  make gates-list           what each gate checks"
+	@echo "  make test-other-pythons   unit tests under Python 3.12 and 3.13 (OTHER_PYTHONS)"
+	@echo "  make kerberos-bootstrap   the MIT Kerberos tools and libraries the Kerberos tests need (make test runs it)"
+	@echo "  make docs                 re-render the reference in docs/reference/"
+	@echo "  make changelog            regenerate CHANGELOG.md from changelogs/"
+	@echo "  make bench                benchmarks, not part of make test (about 50 min; see tests/benchmarks/README.md)"
+	@echo "  make bench-smoke          the benchmark scripts with tiny sizes"
 
 venv: $(STAMP)
 

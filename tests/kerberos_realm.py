@@ -18,6 +18,7 @@ import secrets
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -259,6 +260,26 @@ class KerberosRealm:
         """Export the keys of ``user`` (its password stays valid: -norandkey) to the keytab ``path``."""
         self._run([find_binary("kadmin.local"), "-r", self.realm, "-q",
                    "ktadd -norandkey -k %s %s" % (path, self.principal(user))])
+        return Path(path)
+
+    def skewed_ccache(self, ccache, path, seconds=3600):
+        """A copy of the file ccache ``ccache`` whose clients believe their clock is ``seconds`` off: MIT's FILE
+        ccache (format 0x0504) keeps the KDC time offset in its header (tag 1), which every authenticator
+        adds to the local time. The KDC then answers "Clock skew too great", as with a badly set clock."""
+        data = Path(ccache).read_bytes()
+        if data[:2] != b"\x05\x04":
+            raise RuntimeError("%s is not a version 4 FILE ccache" % ccache)
+        length = struct.unpack(">H", data[2:4])[0]
+        offset = struct.pack(">HHii", 1, 8, int(seconds), 0)
+        tags, rest = data[4:4 + length], data[4 + length:]
+        kept = b""
+        while len(tags) >= 4:  # drop an existing offset tag, keep any other
+            tag, size = struct.unpack(">HH", tags[:4])
+            if tag != 1:
+                kept += tags[:4 + size]
+            tags = tags[4 + size:]
+        header = offset + kept
+        Path(path).write_bytes(data[:2] + struct.pack(">H", len(header)) + header + rest)
         return Path(path)
 
     def klist(self, ccache):

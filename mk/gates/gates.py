@@ -366,6 +366,68 @@ def gate_doc_refs(log: Log) -> None:
         raise GateFailed("; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
 
 
+MD_LINK = re.compile(r"!?\[(?:[^\]\[]|\[[^\]]*\])*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)")
+MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+HTML_LINK = re.compile(r"""<(?:a|img)\s[^>]*?(?:href|src)=["']([^"']+)["']""", re.I)
+
+
+def markdown_anchors(text: str) -> set[str]:
+    """The anchors GitHub makes for a Markdown page's headings (and explicit <a name/id>)."""
+    anchors: set[str] = set()
+    seen: dict[str, int] = {}
+    for line in strip_code(text).splitlines():
+        heading = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if heading:
+            slug = re.sub(r"[^\w\- ]", "", heading.group(1).strip().lower()).replace(" ", "-")
+            count = seen.get(slug, 0)
+            seen[slug] = count + 1
+            anchors.add(slug if count == 0 else f"{slug}-{count}")
+        anchors.update(re.findall(r"""<a\s+(?:name|id)=["']([^"']+)["']""", line))
+    return anchors
+
+
+def strip_code(text: str) -> str:
+    """The page without fenced code blocks and inline code (links there are examples, not links)."""
+    text = re.sub(r"^(```|~~~).*?^\1[^\n]*$", "", text, flags=re.S | re.M)
+    return re.sub(r"`[^`\n]*`", "", text)
+
+
+def relative_links(text: str) -> list[str]:
+    body = strip_code(text)
+    targets = MD_LINK.findall(body) + HTML_LINK.findall(body)
+    targets += [m.group(1) for line in body.splitlines() if (m := MD_REFERENCE.match(line))]
+    return [t for t in targets if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", t) and not t.startswith("//")]
+
+
+def link_problems(root: Path) -> list[str]:
+    """Every relative link (and its #anchor, for a Markdown target) of every .md under root resolves under root."""
+    problems = []
+    pages = sorted(root.rglob("*.md"))
+    anchors = {page.resolve(): markdown_anchors(page.read_text(errors="replace")) for page in pages}
+    for page in pages:
+        rel_page = page.relative_to(root).as_posix()
+        for target in relative_links(page.read_text(errors="replace")):
+            path_part, _, fragment = target.partition("#")
+            dest = (page.parent / path_part).resolve() if path_part else page.resolve()
+            if path_part and (not dest.is_relative_to(root.resolve()) or not dest.exists()):
+                problems.append(f"{rel_page}: link to {target}: {path_part} is not in the artifact")
+            elif fragment and dest.suffix == ".md" and fragment.lower() not in anchors.get(dest, set()):
+                problems.append(f"{rel_page}: link to {target}: no heading #{fragment} in {dest.relative_to(root.resolve()).as_posix()}")
+    return problems
+
+
+def gate_links(log: Log) -> None:
+    """Every relative link of every Markdown file in the artifact resolves inside the artifact."""
+    problems = link_problems(COLLECTION)
+    pages = len(list(COLLECTION.rglob("*.md")))
+    for problem in problems:
+        log.write(problem + "\n")
+    log.write(f"{pages} Markdown files checked, {len(problems)} broken link(s)\n")
+    if problems:
+        raise GateFailed(f"{len(problems)} broken link(s) in the shipped Markdown: " + "; ".join(problems[:3])
+                         + (" ..." if len(problems) > 3 else ""))
+
+
 def gate_pythons(log: Log) -> list[str]:
     """Unit tests under Python 3.12 and 3.13 with the newest ansible-core each allows (skips absent ones)."""
     proc = log.run([BIN / "python", HERE / "pythons.py", *OTHER_PYTHONS], cwd=ROOT, check=False)
@@ -386,6 +448,7 @@ GATES = {
     "ee": gate_ee,
     "errors": gate_errors,
     "doc-refs": gate_doc_refs,
+    "links": gate_links,
     "pythons": gate_pythons,
 }
 

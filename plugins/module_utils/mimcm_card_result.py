@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, mim.cm maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The shape of a card in module results: the API's PascalCase object -> snake_case keys.
+"""The shape of cards in module results: the API's PascalCase object -> snake_case keys, and the summary
+and diff of a status change's per-card results.
 
 Every key of the API object is kept (a field this collection does not know is converted, not
 dropped); GUID fields are lower case without braces; ``status_name`` and ``card_id`` are added.
@@ -49,3 +50,26 @@ def card_to_result(card):
     result['status_name'] = SmartcardStatus.name(result.get('status'))
     result['card_id'] = card_id_of(result.get('serial_number'))
     return result
+
+
+# The states of a status change's per-card result.
+STATES = ('changed', 'unchanged', 'pending', 'failed', 'skipped')
+
+
+def status_summary(results):
+    """How many cards ended in each state, and the total."""
+    summary = dict((state, 0) for state in STATES)
+    for result in results:
+        summary[result['state']] = summary.get(result['state'], 0) + 1
+    summary['total'] = len(results)
+    return summary
+
+
+def status_diff(results):
+    """Before and after status of every card that changed, keyed by card uuid."""
+    before, after = {}, {}
+    for result in results:
+        if result.get('changed') and result.get('uuid'):
+            before[result['uuid']] = result.get('before')
+            after[result['uuid']] = result.get('after')
+    return {'before': before, 'after': after}

@@ -11,9 +11,9 @@ gets a result whatever happens to the others, and its audit line as soon as it i
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import RequestStatus, RequestType, SmartcardStatus
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import status_diff, status_summary
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_requests import CardRequests, missing_data_items
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import card_id_of, normalize_guid
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_open_requests import OpenRequests, request_card
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import (
     MAX_CONCURRENCY,
     bounded_concurrency,
@@ -24,14 +24,13 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import fetch_c
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import (
     ACCEPTED_REQUEST_TYPE_FOR_STATUS,
     EXECUTABLE_REQUEST_STATUSES,
-    operation_for_request_type,
+    SmartcardStatus,
+    operation_allowed,
+    operation_words,
     request_type_for_status,
     settable_status,
     transition_problem,
 )
-
-STATES = ('changed', 'unchanged', 'pending', 'failed', 'skipped')
-
 
 ID_KIND_WORDS = {'uuid': 'uuid', 'card_id': 'card_id (serial number)', 'any': 'uuid or card_id (serial number)'}
 
@@ -40,7 +39,7 @@ class StatusChanger(object):
     """Backend of mimcm_smartcard_status: move cards to ``status``, one result per card."""
 
     def __init__(self, client, status, comment='', request_id=None, complete_request=True, check_mode=False,
-                 concurrency=8, audit=None, processes=0):
+                 concurrency=8, audit=None, processes=0, data_items=None):
         target = settable_status(status)
         if target is None:
             raise errors.InvalidInput('status %r is not one of Retired, Disabled, Active, Suspended' % (status,))
@@ -56,7 +55,7 @@ class StatusChanger(object):
         self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
         self.processes = bounded_processes(processes)
         self.audit = audit if audit is not None else NoAudit()
-        self.open_requests = OpenRequests(client)
+        self.requests = CardRequests(client, self.request_type, self.comment, data_items)
 
     # ---------------------------------------------------------------- public
 
@@ -71,32 +70,26 @@ class StatusChanger(object):
         # each worker process lists the open requests itself (3 calls) when it first needs them: a listing
         # made here before the fork would cost a connection beyond the concurrency
         results, states = run_parallel(self.client, self._process, queries, self.concurrency, self.processes,
-                                       self._lost, child_state=lambda: {'warning': self.open_requests.warning})
+                                       self._lost, child_state=self._child_state)
         for state in states:
-            if state.get('warning') and not self.open_requests.warning:
-                self.open_requests.warning = state['warning']
+            if state.get('warning') and not self.requests.open.warning:
+                self.requests.open.warning = state['warning']
+            self.client.statuses.merge(state.get('statuses'))
+            for code, name in (state.get('types') or {}).items():
+                self.client.request_types.setdefault(code, name)
         return results
+
+    def _child_state(self):
+        """What a worker process learned, for the module process."""
+        return {'warning': self.requests.open.warning, 'statuses': self.client.statuses.learned(),
+                'types': dict(self.client.request_types)}
 
     @property
     def warnings(self):
-        return [self.open_requests.warning] if self.open_requests.warning else []
+        return [self.requests.open.warning] if self.requests.open.warning else []
 
-    @staticmethod
-    def summary(results):
-        summary = dict((state, 0) for state in STATES)
-        for result in results:
-            summary[result['state']] = summary.get(result['state'], 0) + 1
-        summary['total'] = len(results)
-        return summary
-
-    @staticmethod
-    def diff(results):
-        before, after = {}, {}
-        for result in results:
-            if result.get('changed') and result.get('uuid'):
-                before[result['uuid']] = result.get('before')
-                after[result['uuid']] = result.get('after')
-        return {'before': before, 'after': after}
+    summary = staticmethod(status_summary)
+    diff = staticmethod(status_diff)
 
     # ---------------------------------------------------------------- one card
 
@@ -175,7 +168,6 @@ class StatusChanger(object):
         if before == target:
             self._already_there(uuid, result)
             return
-
         problem = transition_problem(before, target)
         if problem:
             self._set(result, 'skipped', 'card %s left %s: %s' % (uuid, before, problem))
@@ -183,25 +175,24 @@ class StatusChanger(object):
 
         created = False
         if self.request_id:
-            request = self.client.get_request(self.request_id, card=uuid)
-            problem = self._foreign_request(request, uuid)
-            if problem:
-                self._set(result, 'failed', problem, request_id=self.request_id)
-                return
             request_id = self.request_id
+            request = self.client.get_request(request_id, card=uuid)
+            problem = self.requests.user_request_problem(request, request_id, uuid, target)
+            if problem:
+                self._set(result, 'failed', problem, request_id=request_id)
+                return
+        elif self.request_type is None:
+            self._set(result, 'failed',
+                      'card %s: %s has no request type a caller can create over REST; pass request_id (an '
+                      'approved %s request for this card)' % (uuid, target, ACCEPTED_REQUEST_TYPE_FOR_STATUS[target]))
+            return
         else:
-            if self.request_type is None:
-                self._set(result, 'failed',
-                          'card %s: %s has no request type a caller can create over REST; pass request_id (an '
-                          'approved %s request for this card)' % (uuid, target, ACCEPTED_REQUEST_TYPE_FOR_STATUS[target]))
-                return
             operations = self.client.get_operations(uuid)
-            needed = operation_for_request_type(self.request_type)
-            if needed not in operations:
+            if not operation_allowed(operations, target):
                 self._set(result, 'skipped', 'card %s left %s: the caller may not request %s for this card '
-                          '(operations: %s)' % (uuid, before, needed, ', '.join(operations) or 'none'))
+                          '(operations: %s)' % (uuid, before, operation_words(target), ', '.join(operations) or 'none'))
                 return
-            request = self.open_requests.find(uuid, self.request_type, self.comment)
+            request = self.requests.find_open(uuid)
             if request is not None:
                 request_id = normalize_guid(request.get('Uuid'))
             elif self.check_mode:
@@ -210,34 +201,31 @@ class StatusChanger(object):
                           changed=True, after=target)
                 return
             else:
-                request_id, recovered = self.client.create_request(self.request_type, uuid, self.comment)
+                request_id, request = self.requests.create(card)
                 created = True
-                result['request_id'] = request_id
-                request = self.client.get_request(request_id, card=uuid)
-
         result['request_id'] = request_id
         self._execute(uuid, before, request, request_id, created, result)
 
-    def _foreign_request(self, request, uuid):
-        card = request_card(request)
-        if card and card != uuid:
-            return 'request %s is for card %s, not %s: pass the request made for this card' % (
-                self.request_id, card, uuid)
-        expected = ACCEPTED_REQUEST_TYPE_FOR_STATUS[self.target]
-        rtype = RequestType.name(request.get('RequestType'))
-        if request.get('RequestType') is not None and rtype != expected:
-            return 'request %s is a %s request; setting %s needs a %s request' % (
-                self.request_id, rtype, self.target, expected)
-        return None
-
     def _execute(self, uuid, before, request, request_id, created, result):
         target = self.target
-        status = RequestStatus.name(request.get('Status'))
+        missing = missing_data_items(request)
+        if missing:
+            self._set(result, 'failed', 'card %s left %s: request %s needs data collection items the server asks for: '
+                      '%s. Give them in data_collection, and cancel this request (mim.cm.mimcm_request) or complete '
+                      'its data in the CM portal' % (uuid, before, request_id, ', '.join(missing)),
+                      changed=created, request_id=request_id)
+            return
+        status = self.requests.status_of(request, uuid)
+        if status is None:
+            self._set(result, 'failed', 'card %s left %s: request %s has status %s, which no status filter of the server '
+                      'lists, so it is neither executed nor completed; set request_status_map if your server numbers '
+                      'request statuses differently' % (uuid, before, request_id, request.get('Status')),
+                      changed=created, request_id=request_id)
+            return
         if status == 'Pending':
             self._set(result, 'pending', 'card %s stays %s: %s request %s is pending approval by a CM approver; '
                       'run again once it is approved (the same request is picked up)'
-                      % (uuid, before, request_id and RequestType.name(request.get('RequestType')), request_id),
-                      changed=created, request_id=request_id)
+                      % (uuid, before, self.request_type or 'the', request_id), changed=created, request_id=request_id)
             return
         if status not in EXECUTABLE_REQUEST_STATUSES:
             self._set(result, 'failed', 'card %s left %s: request %s is %s, so it cannot be executed; %s'
@@ -249,16 +237,41 @@ class StatusChanger(object):
             self._set(result, 'changed', 'would set card %s from %s to %s under request %s (check mode)'
                       % (uuid, before, target, request_id), changed=True, after=target, request_id=request_id)
             return
-        card = self.client.set_card_status(request_id, uuid, target)
-        after = card.get('Status') if isinstance(card, dict) and card.get('Status') is not None else target
-        self._set(result, 'changed', 'card %s set from %s to %s under request %s' % (uuid, before,
-                  SmartcardStatus.name(after), request_id), changed=True, after=after, request_id=request_id)
+        try:
+            card = self.client.set_card_status(request_id, uuid, target)
+        except (errors.BadRequest, errors.Forbidden, errors.ServerError) as exc:
+            self._refused(uuid, before, request_id, created, exc, result)
+            return
+        after = card.get('Status')
+        if SmartcardStatus.name(after) != target:
+            self._set(result, 'failed', 'card %s: the server accepted setting it to %s under request %s, but the card '
+                      'reads %s afterwards; check the card and the request in the CM portal'
+                      % (uuid, target, request_id, SmartcardStatus.name(after)), changed=True, request_id=request_id)
+            return
+        self._set(result, 'changed', 'card %s set from %s to %s under request %s' % (uuid, before, target, request_id),
+                  changed=True, after=after, request_id=request_id)
         if self.complete_request:
             try:
-                self.client.complete_request(request_id, card=uuid)
+                self.requests.complete(request_id, uuid)
             except errors.MimCmError as exc:
                 self._set(result, 'failed', 'card %s was set to %s, but completing request %s failed: %s. Run '
                           'again to complete it' % (uuid, target, request_id, exc), changed=True)
+
+    def _refused(self, uuid, before, request_id, created, exc, result):
+        """The card status write was refused: read the card, so a concurrent change is not blamed on a permission."""
+        try:
+            now = SmartcardStatus.name(self.client.get_card(uuid).get('Status'))
+        except errors.MimCmError:
+            now = before
+        if now == self.target:
+            self._set(result, 'unchanged', 'card %s is %s: another job changed it at the same time (a concurrent change; '
+                      'this run wrote nothing to the card)' % (uuid, now), changed=created, request_id=request_id)
+        elif now != before:
+            self._set(result, 'failed', 'card %s changed from %s to %s while this run worked on it (a concurrent '
+                      'change); nothing was written to it: check the card, then run again' % (uuid, before, now),
+                      changed=created, request_id=request_id)
+        else:
+            self._set(result, 'failed', str(exc), changed=created, request_id=request_id)
 
     def _already_there(self, uuid, result):
         """Card already in the target status: nothing to do, unless our request for it was left Executing."""
@@ -267,10 +280,11 @@ class StatusChanger(object):
         if self.complete_request:
             if self.request_id:
                 request = self.client.get_request(self.request_id, card=uuid)
-                if RequestStatus.name(request.get('Status')) == 'Executing' and not self._foreign_request(request, uuid):
+                if (self.requests.status_of(request, uuid) == 'Executing'
+                        and not self.requests.user_request_problem(request, self.request_id, uuid, target)):
                     leftover = self.request_id
             elif self.request_type:
-                request = self.open_requests.find(uuid, self.request_type, self.comment, statuses=('Executing',))
+                request = self.requests.find_open(uuid, statuses=('Executing',))
                 if request is not None:
                     leftover = normalize_guid(request.get('Uuid'))
         if leftover is None:
@@ -280,6 +294,6 @@ class StatusChanger(object):
             self._set(result, 'changed', 'card %s is already %s; would complete its request %s, left executing '
                       '(check mode)' % (uuid, target, leftover), changed=True, request_id=leftover)
             return
-        self.client.complete_request(leftover, card=uuid)
+        self.requests.complete(leftover, uuid)
         self._set(result, 'changed', 'card %s is already %s; completed its request %s, which had been left '
                   'executing' % (uuid, target, leftover), changed=True, request_id=leftover)

@@ -9,15 +9,27 @@ re-checked first, and ``POST /requests`` is never repeated before the caller's o
 have been searched for the request a lost answer may have hidden.
 """
 
+import json
+
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import RequestStatus, SmartcardStatus, canonical_operations
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import (
+    OPEN_REQUEST_STATUSES,
+    SmartcardStatus,
+    canonical_operations,
+)
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import last_guid_in, normalize_guid
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_open_requests import select_open_request
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import OPEN_REQUEST_STATUSES
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_open_requests import request_card, select_open_request
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_request_statuses import RECLASSIFY_ORDER, RequestStatusBook
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_retry import checked_write, recovered_create
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_transport import Transport
 
 NOT_CREATED = '; no request of that kind was found on the server afterwards, so none was created'
+
+
+def data_collection_text(items):
+    """The ``datacollection`` of a new request: a string holding JSON, one object per item keyed by the data
+    item's name (the form of every documented example with a 201 answer); ``"[]"`` for none."""
+    return json.dumps([{name: value} for name, value in sorted((items or {}).items())], separators=(',', ':'))
 
 
 def _as_list(data):
@@ -27,7 +39,17 @@ def _as_list(data):
 
 
 class MimCmClient(Transport):
-    """Client for one MIM CM server: the transport plus the endpoints. Safe to share between threads."""
+    """Client for one MIM CM server: the transport plus the endpoints. Safe to share between threads.
+
+    ``statuses`` is the server's request status numbering as learned from its name filter (and
+    configured by the user); ``request_types`` the request type integers learned from requests this
+    client created and read back ({integer: name}): the only ones it may compare.
+    """
+
+    def __init__(self, config, statuses=None, **kwargs):
+        super(MimCmClient, self).__init__(config, **kwargs)
+        self.statuses = statuses if statuses is not None else RequestStatusBook()
+        self.request_types = {}
 
     def __enter__(self):
         return self
@@ -62,62 +84,98 @@ class MimCmClient(Transport):
         return canonical_operations(_as_list(data))
 
     def set_card_status(self, request_id, uuid, status):
-        """PUT the card status under an executable request. Returns the card (or None on 204).
+        """PUT the card status under an executable request. Returns the card as it is afterwards.
 
         Repeated on a transport error or 5xx, but only after a GET shows the card is not already
-        in ``status`` (the lost answer may have hidden a success).
+        in ``status`` (the lost answer may have hidden a success). An answer that is not the card
+        (204 on some servers) is confirmed by reading the card.
         """
         def done():
             card = self.get_card(uuid)
             return card if SmartcardStatus.name(card.get('Status')) == status else None
-        return self.send('PUT', self.url('requests', request_id, 'smartcards', uuid),
-                         'setting the status to %s (request %s)' % (status, request_id), card=uuid,
-                         body={'status': status}, ok=(200, 201, 204), resend=checked_write(done))
+        answer = self.send('PUT', self.url('requests', request_id, 'smartcards', uuid),
+                           'setting the status to %s (request %s)' % (status, request_id), card=uuid,
+                           body={'status': status}, ok=(200, 201, 204), resend=checked_write(done))
+        if isinstance(answer, dict) and answer.get('Status') is not None:
+            return answer
+        return self.get_card(uuid)  # 204, or an answer that is not the card: what happened is read, not assumed
 
     # ------------------------------------------------------------------ requests
 
     def get_request(self, request_id, card=None):
         return self.send('GET', self.url('requests', request_id), 'reading request %s' % request_id, card=card)
 
-    def list_requests(self, status, target_current=False):
+    def list_requests(self, status, target_current=False, keep=None):
+        """``GET /requests?status=<status>``: the requests ``keep(item)`` accepts (all without ``keep``), read
+        item by item as they arrive; every item teaches ``statuses`` that its integer means ``status``."""
         params = {'status': status}
         if target_current:
             params['targetuser'] = 'current'
-        return _as_list(self.send('GET', self.url('requests'), 'listing %s requests' % status, params=params,
-                                  ok=(200, 204)))
 
-    def list_open_requests(self, statuses=OPEN_REQUEST_STATUSES):
-        """The caller's requests that are not finished (Pending, Approved, Executing)."""
+        def learn_and_keep(item):
+            if not isinstance(item, dict):
+                return False
+            self.statuses.learn_one(status, item.get('Status'))
+            return keep is None or keep(item)
+        return _as_list(self.send('GET', self.url('requests'), 'listing %s requests' % status, params=params,
+                                  ok=(200, 204), keep=learn_and_keep))
+
+    def list_open_requests(self, statuses=OPEN_REQUEST_STATUSES, keep=None):
+        """The requests that are not finished (Pending, Approved, Executing), each with ``_status`` set to the
+        name filter it came from (the server's own classification)."""
         found = []
         for status in statuses:
-            found.extend(self.list_requests(status))
+            for item in self.list_requests(status, keep=keep):
+                item['_status'] = status
+                found.append(item)
         return found
 
+    def request_status(self, request, card=None):
+        """The status name of a request object: certain (learned or configured), else found by looking for the
+        request in the name-filtered listings; None when no listing has it."""
+        name = self.statuses.certain(request.get('Status'))
+        if name is not None:
+            return name
+        wanted = normalize_guid(request.get('Uuid'))
+        for status in RECLASSIFY_ORDER:
+            if self.list_requests(status, keep=lambda item: normalize_guid(item.get('Uuid')) == wanted):
+                return status
+        return None
+
     def set_request_status(self, request_id, status, card=None):
-        """PUT /requests/{id} {"status": Completed|Canceled|Abandoned}. Re-checked before a repeat."""
+        """PUT /requests/{id} {"status": Completed|Canceled|Abandoned}. Re-checked before a repeat, and a
+        refusal is re-checked too: a request already in ``status`` (a card PUT that completed it) is success."""
         def done():
             data = self.get_request(request_id, card=card)
-            return data if RequestStatus.name(data.get('Status')) == status else None
+            return data if self.request_status(data, card) == status else None
         return self.send('PUT', self.url('requests', request_id), 'marking request %s %s' % (request_id, status),
                          card=card, body={'status': status}, ok=(200, 201, 204), resend=checked_write(done))
 
     def complete_request(self, request_id, card=None):
         return self.set_request_status(request_id, 'Completed', card=card)
 
-    def create_request(self, request_type, card_uuid, comment='', datacollection=None):
-        """POST /requests for an existing card. Returns ``(request_id, recovered)``.
+    def create_request(self, request_type, card, comment='', data_items=None, existing=()):
+        """POST /requests for an existing card (the API object, or its uuid). Returns ``(request_id, recovered)``.
 
-        Never blindly retried: after an ambiguous failure (connection lost, timeout, 5xx) the
-        caller's open requests are searched for one of this type, for this card, with this
-        comment; ``recovered`` is True when that search found the request the lost answer hid.
+        The body carries the card's profile template and owner (``profiletemplateuuid``, ``target``) and the
+        data collection as the string form every documented 201 example sends. Never blindly retried: after
+        an ambiguous failure the open requests are searched for one for this card with this comment that is
+        not one of the ``existing`` ids (the requests listed before the POST: a request type integer cannot be
+        compared before it is learned, so what existed before is what tells another request from ours);
+        ``recovered`` is True when that search found the request the lost answer hid.
         """
+        if not isinstance(card, dict):
+            card = {'Uuid': card}  # a bare uuid: the server fills in the template and the owner, if it can
+        card_uuid = normalize_guid(card.get('Uuid'))
         body = {'type': request_type, 'smartcard': card_uuid,
-                'datacollection': datacollection if datacollection is not None else [],
-                'comment': comment or ''}
+                'datacollection': data_collection_text(data_items), 'comment': comment or ''}
+        for key, field in (('profiletemplateuuid', 'ProfileTemplateUuid'), ('target', 'AssignedUserUuid')):
+            if normalize_guid(card.get(field)):
+                body[key] = normalize_guid(card.get(field))
         action = 'creating a %s request' % request_type
 
         def find():
-            found = self.find_open_request(card_uuid, request_type, comment)
+            found = self.find_open_request(card_uuid, request_type, comment, existing)
             return (found, True) if found else None
         answer = self.send('POST', self.url('requests'), action, card=card_uuid, body=body, ok=(200, 201),
                            resend=recovered_create(find, NOT_CREATED), location=True)
@@ -129,10 +187,21 @@ class MimCmClient(Transport):
                                        % (action[0].upper() + action[1:], card_uuid), card=card_uuid)
         return request_id, False
 
-    def find_open_request(self, card_uuid, request_type, comment=None):
-        """The id of our open request for ``card_uuid`` of ``request_type`` with ``comment``, or None."""
-        found = select_open_request(self.list_open_requests(), card_uuid, request_type, comment,
-                                    comment_required=True)
+    def learn_request_type(self, request, request_type):
+        """A request this client created, read back: its RequestType integer is ``request_type``."""
+        code = request.get('RequestType')
+        if isinstance(code, int) and not isinstance(code, bool):
+            self.request_types.setdefault(code, request_type)
+
+    def find_open_request(self, card_uuid, request_type, comment=None, existing=()):
+        """The id of our open request for ``card_uuid`` of ``request_type`` with ``comment`` that is not one of the
+        ``existing`` ids, or None."""
+        existing = set(normalize_guid(i) for i in existing)
+
+        def keep(item):
+            return request_card(item) == normalize_guid(card_uuid) and normalize_guid(item.get('Uuid')) not in existing
+        found = select_open_request(self.list_open_requests(keep=keep), card_uuid, request_type, comment,
+                                    types=self.request_types)
         return normalize_guid(found.get('Uuid')) if found else None
 
     @staticmethod

@@ -66,13 +66,20 @@ REQUEST_TYPE = (
 
 # Names the operations endpoint may answer with (it answers in lower case: compare case-insensitively).
 OPERATIONS = ('OnlineUpdate', 'Renew', 'Recover', 'RecoverOnBehalf', 'Retire', 'Revoke', 'Unblock',
-              'Reinstate', 'TemporaryCards', 'Duplicate', 'OfflineUnblock', 'Enroll')
+              'Reinstate', 'TemporaryCards', 'Duplicate', 'OfflineUnblock', 'Enroll', 'Disable')
 
 
 class _Enum(object):
     """A bidirectional name <-> integer table with case-insensitive name lookup."""
 
     def __init__(self, pairs):
+        self.default = tuple(pairs)
+        self.renumber({})
+
+    def renumber(self, numbers):
+        """Use ``numbers`` ({canonical name: integer}) over the default table (a server that numbers
+        differently, configured by the user: smartcard_status_map); ``{}`` restores the default."""
+        pairs = [(name, numbers.get(name, value)) for name, value in self.default]
         self.names = tuple(name for name, dummy in pairs)
         self._by_int = dict((value, name) for name, value in pairs)
         self._by_name = dict((name, value) for name, value in pairs)
@@ -192,10 +199,25 @@ def operation_for_request_type(request_type):
     return canonical_operation(request_type) if request_type else None
 
 
+# The words of the operations list that allow requesting each target status. A server may say "disable"
+# for revoking (the reference's software-profile example answers ["renew","disable","recover"]).
+# "reinstate" is not in the documented vocabulary: its absence does not refuse a Reinstate, the server's
+# answer to the request decides (a 403 is reported as such).
+OPERATION_WORDS = {'Retired': ('Retire',), 'Disabled': ('Revoke', 'Disable'), 'Active': ('Reinstate',),
+                   'Suspended': ()}
+UNLISTED_OPERATION_ALLOWED = ('Active',)
+
+
+def operation_words(target):
+    """The operations-list words that allow ``target``, for messages: ``Revoke or Disable``."""
+    return ' or '.join(OPERATION_WORDS.get(SmartcardStatus.canonical(target), ())) or 'none'
+
+
 def operation_allowed(operations, target):
     """Whether the caller's ``operations`` (any letter case) allow requesting ``target``."""
-    needed = operation_for_request_type(request_type_for_status(target))
-    return needed is not None and needed in set(canonical_operation(o) for o in (operations or ()))
+    target = SmartcardStatus.canonical(target)
+    listed = set(canonical_operation(o) for o in (operations or ()))
+    return bool(listed & set(OPERATION_WORDS.get(target, ()))) or target in UNLISTED_OPERATION_ALLOWED
 
 
 def blocked_transition(current, target):

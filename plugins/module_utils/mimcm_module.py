@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, mim.cm maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Module base: AnsibleModule with the connection options, a client, typed errors -> fail_json."""
+"""Module base: AnsibleModule with the connection and server numbering options, a client, typed errors -> fail_json."""
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -11,6 +11,8 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import (
     connection_argument_spec,
 )
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError, redact
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_request_statuses import RequestStatusBook
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_server_options import ServerNumbering, server_argument_spec
 
 
 class MimCmModule(object):
@@ -18,6 +20,7 @@ class MimCmModule(object):
 
     def __init__(self, argument_spec, **kwargs):
         spec = connection_argument_spec()
+        spec.update(server_argument_spec())
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
@@ -33,8 +36,10 @@ class MimCmModule(object):
                                   exception=mimcm_auth.REQUESTS_GSSAPI_IMP_ERR)
         try:
             self.config = ConnectionConfig.from_params(self.params)
+            self.numbering = ServerNumbering.from_params(self.params)
         except MimCmError as exc:
             self.fail(exc)
+        self.numbering.apply()
         for warning in self.config.warnings:
             self.module.warn(warning)
 
@@ -50,7 +55,7 @@ class MimCmModule(object):
     def client(self):
         if self._client is None:
             try:
-                self._client = mimcm_client.MimCmClient(self.config)
+                self._client = mimcm_client.MimCmClient(self.config, statuses=RequestStatusBook(self.numbering.request))
             except MimCmError as exc:
                 self.fail(exc)
         return self._client

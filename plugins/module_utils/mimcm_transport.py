@@ -25,6 +25,7 @@ import warnings
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_responses as responses
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_auth import build_auth
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_json_stream import StreamError, iter_items
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_retry import READ, RETRY_STATUS_CODES, backoff, parse_retry_after
 
 REQUESTS_IMP_ERR = None
@@ -51,15 +52,19 @@ def _environment_settings(url, verify):
     return dict(settings.get('proxies') or {}), settings.get('verify', verify)
 
 
+_NOTHING = object()
+
+
 class _Attempt(object):
-    """What one HTTP attempt produced: a response, or a transport failure (typed error)."""
+    """What one HTTP attempt produced: a response (and, streamed, the items kept), or a transport failure."""
 
-    __slots__ = ('response', 'error', 'ambiguous')
+    __slots__ = ('response', 'error', 'ambiguous', 'kept')
 
-    def __init__(self, response=None, error=None, ambiguous=False):
+    def __init__(self, response=None, error=None, ambiguous=False, kept=_NOTHING):
         self.response = response
         self.error = error
         self.ambiguous = ambiguous
+        self.kept = kept
 
     @property
     def failed(self):
@@ -160,14 +165,21 @@ class Transport(object):
         """Seconds to wait before retry number ``attempt`` (0-based)."""
         return backoff(attempt, retry_after, self._rand)
 
-    def send(self, method, url, action, card=None, params=None, body=None, ok=(200,), resend=READ, location=False):
+    def send(self, method, url, action, card=None, params=None, body=None, ok=(200,), resend=READ, location=False,
+             keep=None):
         """Send with the ``resend`` policy; return the decoded answer (None for no body) or raise a typed error.
 
-        ``location``: an empty answer returns its ``Location`` header instead (a created resource)."""
+        ``location``: an empty answer returns its ``Location`` header instead (a created resource).
+        ``keep``: read a JSON array answer item by item as it arrives and return the list of the items for
+        which ``keep(item)`` is true (an answer of thousands of objects never sits in memory whole)."""
         attempt = 0
         while True:
-            result = self._attempt(method, url, params, body)
+            result = self._attempt(method, url, params, body, stream=keep is not None)
+            if keep is not None and not result.failed and result.response.status_code == 200:
+                result = self._consume(result, keep)
             if not result.failed:
+                if result.kept is not _NOTHING:
+                    return result.kept
                 if attempt and resend.recheck_refusal and result.response.status_code in (400, 409):
                     done = resend.ask()
                     if done is not None:
@@ -200,14 +212,29 @@ class Transport(object):
             return response.headers.get('Location')
         return data
 
-    def _attempt(self, method, url, params, body):
+    def _consume(self, result, keep):
+        """The kept items of a streamed answer; a broken-off or malformed stream is a failed attempt."""
+        response = result.response
+        try:
+            kept = [item for item in iter_items(response.iter_content(65536)) if keep(item)]
+        except StreamError as exc:
+            return _Attempt(error=errors.ProtocolError('the answer of %s is not a JSON list (%s): check url and '
+                                                       'api_path point at the CM REST API'
+                                                       % (self.config.server, exc)), ambiguous=True)
+        except (requests.exceptions.RequestException, OSError) as exc:
+            return _Attempt(error=self._unreachable(exc), ambiguous=True)
+        finally:
+            response.close()
+        return _Attempt(response=response, kept=kept)
+
+    def _attempt(self, method, url, params, body, stream=False):
         with self._lock:
             self.calls += 1
         server = self.config.server
         try:
             response = self._session().request(
                 method, url, params=params, json=body, timeout=self._timeout, verify=self._verify,
-                allow_redirects=False)
+                allow_redirects=False, stream=stream)
             return _Attempt(response=response)
         except requests.exceptions.SSLError as exc:
             raise errors.TLSError(

@@ -17,6 +17,7 @@ author:
   - mim.cm maintainers (@mim-cm)
 extends_documentation_fragment:
   - mim.cm.connection
+  - mim.cm.server
   - mim.cm.cards
   - mim.cm.parallel
   - mim.cm.attributes

@@ -29,6 +29,7 @@ author:
   - mim.cm maintainers (@mim-cm)
 extends_documentation_fragment:
   - mim.cm.connection
+  - mim.cm.server
   - mim.cm.cards
   - mim.cm.parallel
   - mim.cm.attributes
@@ -54,6 +55,15 @@ options:
       - Use this existing request (its uuid) instead of finding or creating one. Only with a single card.
       - The request must be for that card, of the type the status needs, and Approved or Executing.
     type: str
+  data_collection:
+    description:
+      - Data collection items for the requests the module creates, as a dict of item name to value, for example
+        V({"Retire Reason": "card lost"}). A profile template's retire or revoke policy may require items; they
+        are sent in the request's C(datacollection) (as a string holding JSON, as the reference's examples do).
+      - A request the server reports with its data collection incomplete is not executed and is not created again
+        on the next run; the card fails with the names of the missing items.
+      - Values must be text without control characters.
+    type: dict
   complete_request:
     description:
       - Mark the request C(Completed) after the card status is set.
@@ -281,6 +291,7 @@ error:
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import AuditLog, NoAudit
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import card_argument_spec, card_selection
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_requests import data_items
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_changer import StatusChanger
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
@@ -294,6 +305,7 @@ def main():
         status=dict(type='str', required=True),
         comment=dict(type='str', default=''),
         request_id=dict(type='str'),
+        data_collection=dict(type='dict'),
         complete_request=dict(type='bool', default=True),
         fail_on_error=dict(type='bool', default=True),
         audit_log=dict(type='path'),
@@ -307,7 +319,8 @@ def main():
         changer = StatusChanger(
             base.client, params['status'], comment=params['comment'], request_id=params['request_id'],
             complete_request=params['complete_request'], check_mode=base.check_mode,
-            concurrency=params['concurrency'], processes=params['processes'])
+            concurrency=params['concurrency'], processes=params['processes'],
+            data_items=data_items(params['data_collection']))
         audit = NoAudit()
         if params['audit_log']:
             audit = AuditLog(params['audit_log'], params['audit_context'], secrets=base.config.secrets,

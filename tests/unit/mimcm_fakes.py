@@ -137,6 +137,7 @@ class FakeCM(object):
             resp.headers.setdefault('Content-Type', 'application/json')
         else:
             resp._content = b''
+        resp._content_consumed = True  # the body is all there, as after a streamed read (iter_content gives it)
         resp.url = request.url
         resp.request = request
         resp.encoding = 'utf-8'

@@ -14,6 +14,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_client
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import connection_argument_spec
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_server_options import server_argument_spec
 
 from mimcm_fakes import SECRET, FakeAdapter
 
@@ -77,6 +78,7 @@ def real_spec(module):
 
     def fake(self, argument_spec, **kw):
         captured.update(connection_argument_spec())
+        captured.update(server_argument_spec())
         captured.update(argument_spec)
         raise Stop()
     original = mimcm_module.MimCmModule.__init__

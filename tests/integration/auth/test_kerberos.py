@@ -80,6 +80,7 @@ def test_username_password_names_the_user_whatever_the_ticket_cache(kerberos_rea
 def test_failures_say_what_to_do_and_never_show_the_password(kerberos_realm, krb_sim, tmp_path):
     dead_conf = kerberos_realm.write_krb5_conf(tmp_path / "krb5-dead-kdc.conf", kdc_port=_closed_port())
     wrong = "Wrong-%s" % kerberos_realm.users["operator"]
+    skewed = kerberos_realm.skewed_ccache(kerberos_realm.kinit("operator", tmp_path / "cc"), tmp_path / "cc-skewed")
     run = play(tmp_path, [
         {"name": "wrong password", INFO: {"uuid": [REFERENCE_CARD], "username": "operator@MIMCM.TEST",
                                           "password": "{{ wrong_password }}"}, "register": "wrong"},
@@ -88,6 +89,8 @@ def test_failures_say_what_to_do_and_never_show_the_password(kerberos_realm, krb
         {"name": "KDC unreachable", INFO: {"uuid": [REFERENCE_CARD], "username": "operator@MIMCM.TEST",
                                            "password": "{{ right_password }}"},
          "environment": {"KRB5_CONFIG": str(dead_conf)}, "register": "no_kdc"},
+        {"name": "clock skew", INFO: {"uuid": [REFERENCE_CARD]},
+         "environment": {"KRB5CCNAME": "FILE:%s" % skewed}, "register": "skew"},
         {"name": "unknown user", INFO: {"uuid": [REFERENCE_CARD], "username": "nobody@MIMCM.TEST",
                                         "password": "{{ wrong_password }}"}, "register": "unknown"},
         {"name": "DOMAIN\\user is not a principal", INFO: {"uuid": [REFERENCE_CARD], "username": "MIMCM\\operator",
@@ -99,6 +102,7 @@ def test_failures_say_what_to_do_and_never_show_the_password(kerberos_realm, krb
         "wrong": "the password of operator@MIMCM.TEST is wrong",
         "no_ticket": "no Kerberos ticket",
         "no_kdc": "no KDC answered",
+        "skew": "clock skew too great",
         "unknown": "the KDC does not know nobody@MIMCM.TEST",
         "netbios": "auth=kerberos needs username as user@REALM",
     }

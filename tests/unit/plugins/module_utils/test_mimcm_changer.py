@@ -25,19 +25,24 @@ def run(client, uuids=None, card_ids=None, status='Retired', **kw):
     return changer.run(uuids=uuids, card_ids=card_ids), changer
 
 
-def test_retire_one_card_takes_six_calls_plus_one_listing(cm, client):
+def test_retire_one_card_takes_six_calls_plus_the_listings(cm, client):
     uid = cm.add_card()
     (result,), dummy = run(client, [uid], comment='CHG1')
     assert result['state'] == 'changed' and result['changed'] is True
     assert (result['before'], result['before_code'], result['after'], result['after_code']) == ('Active', 3, 'Retired', 6)
     assert result['request_id'] in cm.requests and cm.requests[result['request_id']]['Status'] == 8
     kinds = [(m, p.split('/api/v1.0')[1]) for m, p, q, b in cm.calls]
-    listing = [k for k in kinds if k == ('GET', '/requests')]
-    assert len(listing) == 3
+    listing = [q for m, p, q, b in cm.calls if (m, p.split('/api/v1.0')[1]) == ('GET', '/requests')]
+    # the open requests (3 name filters), then the new request's integer is classified by the server's own
+    # filter (Pending, then Approved, where it is): learned once per run, not per card (issue 11)
+    assert [q['status'] for q in listing] == ['Pending', 'Approved', 'Executing', 'Pending', 'Approved']
     per_card = [k for k in kinds if k != ('GET', '/requests')]
     assert [m for m, p in per_card] == ['GET', 'GET', 'POST', 'GET', 'PUT', 'PUT']
     post = [b for m, p, q, b in cm.calls if m == 'POST'][0]
-    assert post == {'type': 'Retire', 'smartcard': uid, 'datacollection': [], 'comment': 'CHG1'}
+    card = cm.cards[uid]
+    assert post == {'type': 'Retire', 'smartcard': uid, 'datacollection': '[]', 'comment': 'CHG1',
+                    'profiletemplateuuid': card['ProfileTemplateUuid'], 'target': card['AssignedUserUuid']}
+    assert client.statuses.learned() == {'Approved': [3]} and client.request_types == {10: 'Retire'}
 
 
 def test_already_in_target_is_unchanged_without_writes(cm, client):
@@ -89,10 +94,19 @@ def test_pending_request_is_reported_then_picked_up(cm, client):
     assert cm.cards[uid]['Status'] == 6
 
 
-def test_existing_approved_request_is_reused_even_with_another_comment(cm, client):
+def test_an_approved_request_with_another_comment_is_not_ours(cm, client):
+    """issue 11: open requests are matched by card and comment (the change ticket), not by a guessed type."""
     uid = cm.add_card()
     rid = cm.add_request(uid, 'Retire', 'Approved', comment='OLD')
     (result,), dummy = run(client, [uid], comment='NEW')
+    assert result['request_id'] != rid and cm.count('POST') == 1 and result['state'] == 'changed'
+    assert cm.requests[rid]['Status'] == 3  # left alone
+
+
+def test_an_approved_request_with_our_comment_is_reused(cm, client):
+    uid = cm.add_card()
+    rid = cm.add_request(uid, 'Retire', 'Approved', comment='CHG7')
+    (result,), dummy = run(client, [uid], comment='CHG7')
     assert result['request_id'] == rid and cm.count('POST') == 0 and result['state'] == 'changed'
 
 
@@ -109,7 +123,8 @@ def test_list_is_concurrent_and_every_card_gets_a_result(cm, client):
     summary = StatusChanger.summary(results)
     assert summary == {'total': 7, 'changed': 5, 'unchanged': 0, 'pending': 0, 'failed': 2, 'skipped': 0}
     assert client.session_count <= 4
-    assert cm.count('GET', '/requests$') == 3  # one listing for the whole run
+    # one open-request listing for the whole run, plus at most one classification per concurrent card
+    assert 3 <= cm.count('GET', '/requests$') <= 3 + 2 * 4
 
 
 def test_by_card_id(cm, client):
@@ -164,7 +179,7 @@ def test_request_id_is_used(cm, client):
     rid = cm.add_request(uid, 'Revoke', 'Approved')
     (result,), dummy = run(client, [uid], status='Disabled', request_id=rid.upper())
     assert result['state'] == 'changed' and result['request_id'] == rid and cm.count('POST') == 0
-    assert cm.count('GET', '/requests$') == 0  # no listing needed
+    assert cm.count('GET', '/requests$') == 2  # its status integer classified by the name filter: Pending, Approved
 
 
 @pytest.mark.parametrize('status,problem', [('Denied', 'is Denied'), ('Canceled', 'is Canceled'),
@@ -182,8 +197,15 @@ def test_request_id_for_another_card_or_type_fails(cm, client):
     (result,), dummy = run(client, [uid], request_id=rid)
     assert result['state'] == 'failed' and 'is for card' in result['msg']
     rid2 = cm.add_request(uid, 'Revoke', 'Approved')
+    # the request type integer is not known: the server decides, and refuses; nothing is written
     (result,), dummy = run(client, [uid], request_id=rid2)
-    assert result['state'] == 'failed' and 'needs a Retire request' in result['msg'] and cm.writes() == []
+    assert result['state'] == 'failed' and 'rejected by the server (HTTP 400)' in result['msg']
+    assert cm.cards[uid]['Status'] == 3 and cm.requests[rid2]['Status'] == 3
+    # once learned (from a request this client created and read back), the type is checked before any write
+    client.learn_request_type({'RequestType': 11}, 'Revoke')
+    (result,), dummy = run(client, [uid], request_id=rid2)
+    assert result['state'] == 'failed' and 'needs a Retire request' in result['msg']
+    assert len(cm.writes()) == 1  # only the refused attempt of the first run
 
 
 def test_suspended_without_request_id_fails_clearly(cm, client):

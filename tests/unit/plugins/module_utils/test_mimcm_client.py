@@ -39,10 +39,10 @@ def test_post_lookup_matches_card_type_and_comment(cm, client):
     other = cm.add_card()
     cm.add_request(uid, 'Retire', 'Approved', comment='OTHER-TICKET')
     cm.add_request(other, 'Retire', 'Approved', comment='CHG1')
-    cm.add_request(uid, 'Revoke', 'Approved', comment='CHG1')
+    before = cm.add_request(uid, 'Revoke', 'Approved', comment='CHG1')  # listed before the POST: not ours
     cm.add_request(uid, 'Retire', 'Completed', comment='CHG1')
     cm.faults.append(Fault('POST', '/requests$', 503, times=1))
-    rid, recovered = client.create_request('Retire', uid, 'CHG1')
+    rid, recovered = client.create_request('Retire', uid, 'CHG1', existing=[before.upper()])
     assert recovered is False and cm.count('POST') == 2
     assert cm.requests[rid]['Comment'] == 'CHG1' and cm.requests[rid]['OldSmartcardUuid'] == uid
 
