@@ -37,6 +37,7 @@ help:
 	@echo "  make gates-list           what each gate checks"
 	@echo "  make test-other-pythons   unit tests under Python 3.12 and 3.13 (OTHER_PYTHONS)"
 	@echo "  make kerberos-bootstrap   the MIT Kerberos tools and libraries the Kerberos tests need (make test runs it)"
+	@echo "  make chromium-bootstrap   headless Chromium for the report screenshot test (make test runs it)"
 	@echo "  make docs                 re-render the reference in docs/reference/"
 	@echo "  make changelog            regenerate CHANGELOG.md from changelogs/"
 	@echo "  make bench                benchmarks, not part of make test (about 50 min; see tests/benchmarks/README.md)"
@@ -67,7 +68,7 @@ pytest: collection
 
 # Ecosystem gates first, then the pytest suite, whose summary line closes the run. Both always
 # run (a failing gate does not hide the test results); the exit status is non-zero if either failed.
-test: collection kerberos-bootstrap
+test: collection kerberos-bootstrap chromium-bootstrap
 	@rc=0; \
 	$(MAKE) --no-print-directory gates || { rc=1; echo "make test: a gate failed (logs in build/gates/)"; }; \
 	$(MAKE) --no-print-directory pytest || rc=1; \

@@ -1,7 +1,8 @@
 # Ecosystem gates (issue 5): ansible-test sanity, ansible-lint (production), galaxy-importer,
 # antsibull-docs lint, antsibull-changelog lint + CHANGELOG.md freshness, rendered reference
-# freshness, execution environment (ansible-builder), error messages and names in the docs, unit
-# tests under Python 3.12/3.13. `make test` runs them before pytest. See docs/dev/gates.md.
+# freshness, execution environment (ansible-builder), error messages and names in the docs, the
+# links of the shipped Markdown, unit tests under Python 3.12/3.13. `make test` runs them before
+# pytest. See docs/dev/gates.md.
 # The driver is mk/gates/gates.py: one timing line per gate, full logs in build/gates/.
 #   make gates                 every gate
 #   make gates GATES="lint"    some of them (the artifact is always built first)

@@ -73,7 +73,7 @@ def kerberos_unavailable():
 
 def free_port(host="127.0.0.1"):
     """A port free for both TCP and UDP on host (the KDC listens on both)."""
-    for _ in range(50):
+    for attempt in range(50):  # noqa: B007 - the count only bounds the tries
         tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
@@ -160,8 +160,8 @@ class KerberosRealm:
         proc = subprocess.run(argv, env=self._kdc_env(), input=stdin, capture_output=True, text=True,
                               timeout=60, check=False)
         if proc.returncode != 0:
-            raise RuntimeError("%s failed (%d): %s" % (" ".join(argv[:2]), proc.returncode,
-                                                      (proc.stderr or proc.stdout).strip()[-800:]))
+            detail = (proc.stderr or proc.stdout).strip()[-800:]
+            raise RuntimeError("%s failed (%d): %s" % (" ".join(argv[:2]), proc.returncode, detail))
         return proc
 
     def start(self):

@@ -6,7 +6,8 @@ In README.md and docs/*.md (not the generated docs/reference/, not docs/dev/cont
 - every `mim.cm.<name>` is a module, filter, role or playbook of the collection;
 - every role variable (`smartcard_lifecycle_*`, `smartcard_report_*`) is an option of that role's
   meta/argument_specs.yml;
-- every extra variable passed as `-e name=...` is a role option or a documented host variable;
+- every extra variable passed as `-e name=...` is a role option, a playbook's play variable or a documented
+  host variable;
 - every `MIMCM_*` environment variable is one the modules read.
 """
 
@@ -45,6 +46,15 @@ def role_options() -> set[str]:
     return options
 
 
+def playbook_vars() -> set[str]:
+    """The variables a playbook declares in its plays' ``vars:`` (extra vars override them)."""
+    found = set()
+    for path in (ROOT / "playbooks").glob("*.yml"):
+        for play in yaml.safe_load(path.read_text()) or []:
+            found |= set(((play or {}).get("vars") or {}).keys())
+    return found
+
+
 def env_vars() -> set[str]:
     found = set()
     for path in (ROOT / "plugins").rglob("*.py"):
@@ -63,7 +73,7 @@ def pages() -> list[Path]:
 
 
 def main() -> int:
-    names, options, envs = collection_names(), role_options(), env_vars()
+    names, options, envs = collection_names(), role_options() | playbook_vars(), env_vars()
     problems = []
     for path in pages():
         rel = path.relative_to(ROOT).as_posix()

@@ -10,8 +10,9 @@ class ModuleDocFragment(object):
 options:
   uuid:
     description:
-      - Cards by uuid (the card profile id, C(Uuid) in the API). Braces and letter case are ignored, but an id
-        written in braces is a card id, so pass it in O(card_id) or O(card).
+      - Cards by uuid (the card profile id, C(Uuid) in the API). Braces and letter case are ignored.
+      - An id that is the serial number printed on the card belongs in O(card_id) (or O(card)); when ids given
+        here match no card, the message says so.
       - A single card may be given as a string.
     type: list
     elements: str

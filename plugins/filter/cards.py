@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, mim.cm maintainers
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters: which cards a run is about (card_inputs, card_query) and this host's share of them
-(shard, shard_position). Adapters over plugin_utils/card_inputs.py and sharding.py.
+"""Filters: which cards a run is about (cards_file_read, card_inputs, card_query) and this host's
+share of them (shard, shard_position). Adapters over plugin_utils/card_inputs.py and sharding.py.
 """
 
 from __future__ import annotations
@@ -14,6 +14,11 @@ from ansible_collections.mim.cm.plugins.plugin_utils import sharding as _shardin
 from ansible_collections.mim.cm.plugins.plugin_utils.error_translation import translate_errors
 
 _adapter = translate_errors(AnsibleFilterError)
+
+
+@_adapter
+def cards_file_read(path, variable="cards file"):
+    return _inputs.read_cards_file(path, str(variable))
 
 
 @_adapter
@@ -43,6 +48,7 @@ def shard_position(host, group_hosts=None, index=None, count=None):
 class FilterModule(object):
     def filters(self):
         return {
+            "cards_file_read": cards_file_read,
             "card_inputs": card_inputs,
             "card_query": card_query,
             "shard": shard,

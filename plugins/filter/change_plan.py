@@ -26,11 +26,15 @@ def _a_plan(value, name):
 
 
 @_adapter
-def lifecycle_plan(inputs, info_results, target_status, change_ticket=""):
+def lifecycle_plan(inputs, info_results, target_status, change_ticket="", approval=None):
     if not isinstance(inputs, (list, tuple)) and inputs is not None:
         raise AnsibleFilterError("lifecycle_plan: expected the card inputs of mim.cm.card_inputs (a list), got %s"
                                  % type(inputs).__name__)
-    return _plan.lifecycle_plan(inputs, info_results, target_status, change_ticket)
+    if approval is not None and not isinstance(approval, (Mapping, list, tuple)):
+        raise AnsibleFilterError("lifecycle_plan: approval must be a dict of profile template to true/false or a list "
+                                 "of profile templates, got %s" % type(approval).__name__)
+    return _plan.lifecycle_plan(inputs, info_results, target_status, change_ticket,
+                                dict(approval) if isinstance(approval, Mapping) else approval)
 
 
 @_adapter

@@ -37,8 +37,10 @@ def report_html(summary):
 
 
 @_adapter
-def report_files(summary, first=5):
-    return _files.report_files(_a_summary(summary, "report_files"), first)
+def report_files(summary, first=5, meta=None):
+    if meta is not None and not isinstance(meta, Mapping):
+        raise AnsibleFilterError("report_files: meta must be a dict, got %s" % type(meta).__name__)
+    return _files.report_files(_a_summary(summary, "report_files"), first, meta)
 
 
 class FilterModule(object):

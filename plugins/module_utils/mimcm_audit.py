@@ -26,8 +26,9 @@ def utc_now():
 class AuditLog(object):
     """Append one JSON line per card as soon as its outcome is known; flush and fsync each."""
 
-    def __init__(self, path, context=None, secrets=(), check_mode=False):
+    def __init__(self, path, context=None, secrets=(), check_mode=False, keys=RECORD_KEYS):
         self.path = path
+        self.keys = tuple(keys)  # the record keys of each line (RECORD_KEYS: a card's)
         self.context = dict(context or {})
         self.secrets = tuple(secrets)
         self.check_mode = check_mode
@@ -51,7 +52,7 @@ class AuditLog(object):
 
     def write(self, result, target):
         record = dict(self.context)
-        record.update((key, result.get(key)) for key in RECORD_KEYS)
+        record.update((key, result.get(key)) for key in self.keys)
         record.update(status=target, check_mode=self.check_mode)
         with self._lock:
             record['time'] = utc_now()

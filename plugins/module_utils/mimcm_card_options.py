@@ -9,7 +9,7 @@ Each is a list with a singular and a plural spelling (``uuid``/``uuids``, ``card
 """
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import is_braced, normalize_guid, validate_guid_list
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import validate_guid_list
 
 CARD_OPTIONS = (('uuid', 'uuids'), ('card_id', 'card_ids'), ('card', 'cards'))
 NONE_GIVEN = 'no cards given: set uuid (or uuids), card_id (or card_ids) or card (or cards)'
@@ -26,13 +26,15 @@ def _spelling(params, name, plural):
 
 
 def _ids(values, option, duplicates):
-    if option.startswith('uuid'):
-        for index, value in enumerate(values):
-            if isinstance(value, str) and is_braced(value) and normalize_guid(value):
-                raise InvalidInput('%s[%d] %r is written in braces, as a card id (serial number) is: pass it in '
-                                   'card_id (or card_ids), or in card (or cards) to try it both ways'
-                                   % (option, index, value))
     return validate_guid_list(values, option, allow_duplicates=(duplicates == 'merge'))
+
+
+def mixed_up_hint(kind):
+    """What to say when ids given as uuids match no card: they may be serial numbers."""
+    if kind != 'uuid':
+        return ''
+    return (' (if it is the serial number printed on the card, pass it in card_id (or card_ids), or in card '
+            '(or cards) to try it as a uuid and then as a card id)')
 
 
 def card_selection(params, required=True, duplicates='error'):

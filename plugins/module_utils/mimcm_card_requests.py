@@ -15,16 +15,24 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import normalize_
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_open_requests import OpenRequests, request_card
 
 
+def check_text(text, option):
+    """``text`` if it has no control character other than tab (it is stored in CM and shown to approvers)."""
+    bad = [c for c in text if (ord(c) < 32 and c != '\t') or ord(c) == 127]
+    if bad:
+        raise errors.InvalidInput('%s contains a control character (%r): remove it' % (option, bad[0]))
+    return text
+
+
 def data_items(value, option='data_collection'):
     """The data collection items of the option: {name: value} of text without control characters."""
     items = {}
     for name, text in (value or {}).items():
-        if not isinstance(text, str) or not str(name).strip():
+        name = str(name).strip()
+        if not name:
+            raise errors.InvalidInput('%s: an item has an empty name: give each item its name in CM' % option)
+        if not isinstance(text, str):
             raise errors.InvalidInput('%s: the value of %r must be text, got %s' % (option, name, type(text).__name__))
-        bad = [c for c in str(name) + text if ord(c) < 32 and c != '\t' or ord(c) == 127]
-        if bad:
-            raise errors.InvalidInput('%s: %r contains a control character (%r): remove it' % (option, name, bad[0]))
-        items[str(name).strip()] = text
+        items[check_text(name, '%s item name %r' % (option, name))] = check_text(text, '%s[%r]' % (option, name))
     return items
 
 

@@ -73,3 +73,25 @@ def status_diff(results):
             before[result['uuid']] = result.get('before')
             after[result['uuid']] = result.get('after')
     return {'before': before, 'after': after}
+
+
+def blank_result(kind, value):
+    """The result of one card of a status change before anything is known (a failure until said otherwise)."""
+    return {
+        'uuid': value if kind == 'uuid' else None,
+        'card_id': value if kind == 'card_id' else None,
+        'before': None, 'before_code': None, 'after': None, 'after_code': None,
+        'changed': False, 'request_id': None, 'state': 'failed', 'msg': '',
+    }
+
+
+def set_outcome(result, state, msg, changed=False, after=None, request_id=None):
+    """Record a card's outcome: its state, message, whether it changed, its status after, its request."""
+    result['state'] = state
+    result['msg'] = msg
+    result['changed'] = changed
+    if after is not None:
+        result['after'] = SmartcardStatus.name(after)
+        result['after_code'] = SmartcardStatus.code(after)
+    if request_id:
+        result['request_id'] = request_id

@@ -11,7 +11,13 @@ gets a result whatever happens to the others, and its audit line as soon as it i
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import status_diff, status_summary
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import NONE_GIVEN, mixed_up_hint
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import (
+    blank_result,
+    set_outcome,
+    status_diff,
+    status_summary,
+)
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_requests import CardRequests, missing_data_items
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import card_id_of, normalize_guid
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import (
@@ -21,6 +27,7 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options impo
     run_parallel,
 )
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import fetch_card, queries_of
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_run_guard import NOT_ATTEMPTED, stopped_error
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import (
     ACCEPTED_REQUEST_TYPE_FOR_STATUS,
     EXECUTABLE_REQUEST_STATUSES,
@@ -63,7 +70,7 @@ class StatusChanger(object):
         """Returns the list of per-card results, in input order."""
         queries = queries_of(uuids, card_ids, cards)
         if not queries:
-            raise errors.InvalidInput('no cards given: set uuid, card_id or card')
+            raise errors.InvalidInput(NONE_GIVEN)
         if self.request_id and len(queries) > 1:
             raise errors.InvalidInput('request_id %s is for one card, but %d cards were given'
                                       % (self.request_id, len(queries)))
@@ -77,12 +84,20 @@ class StatusChanger(object):
             self.client.statuses.merge(state.get('statuses'))
             for code, name in (state.get('types') or {}).items():
                 self.client.request_types.setdefault(code, name)
+        if self.client.guard.reason:
+            first = self.client.guard.error and str(self.client.guard.error)
+            first = first or next((s['stopped'] for s in states if s.get('stopped')), None)
+            error = stopped_error(self.client.guard, first, len(results), sum(1 for r in results if NOT_ATTEMPTED in r['msg']),
+                                  sum(1 for r in results if r['changed']))
+            error.results = results
+            raise error
         return results
 
     def _child_state(self):
         """What a worker process learned, for the module process."""
         return {'warning': self.requests.open.warning, 'statuses': self.client.statuses.learned(),
-                'types': dict(self.client.request_types)}
+                'types': dict(self.client.request_types),
+                'stopped': str(self.client.guard.error) if self.client.guard.error else None}
 
     @property
     def warnings(self):
@@ -126,24 +141,10 @@ class StatusChanger(object):
             'again: a rerun reads the card again and picks up its request' % (value, reason))
         return self._audited(result)
 
-    @staticmethod
-    def _blank(kind, value):
-        return {
-            'uuid': value if kind == 'uuid' else None,
-            'card_id': value if kind == 'card_id' else None,
-            'before': None, 'before_code': None, 'after': None, 'after_code': None,
-            'changed': False, 'request_id': None, 'state': 'failed', 'msg': '',
-        }
+    _blank = staticmethod(blank_result)
 
     def _set(self, result, state, msg, changed=False, after=None, request_id=None):
-        result['state'] = state
-        result['msg'] = msg
-        result['changed'] = changed
-        if after is not None:
-            result['after'] = SmartcardStatus.name(after)
-            result['after_code'] = SmartcardStatus.code(after)
-        if request_id:
-            result['request_id'] = request_id
+        set_outcome(result, state, msg, changed, after, request_id)
 
     def _change(self, kind, value, result):
         target = self.target
@@ -152,8 +153,8 @@ class StatusChanger(object):
         except errors.NotFound:
             card = None
         if card is None:
-            self._set(result, 'failed', 'card %s not found: no smart card has %s %s; check the id'
-                      % (value, ID_KIND_WORDS[kind], value))
+            self._set(result, 'failed', 'card %s not found: no smart card has %s %s; check the id%s'
+                      % (value, ID_KIND_WORDS[kind], value, mixed_up_hint(kind)))
             return
         uuid = normalize_guid(card.get('Uuid')) or value
         result['uuid'] = uuid

@@ -79,9 +79,17 @@ class MimCmClient(Transport):
 
     def get_operations(self, uuid):
         """What the caller may request for the card: canonical names (``Retire``, ...)."""
-        data = self.send('GET', self.url('smartcards', uuid, 'operations'), 'reading the operations', card=uuid,
-                         ok=(200, 204))
-        return canonical_operations(_as_list(data))
+        return canonical_operations(self.get_operation_words(uuid))
+
+    def get_operation_words(self, uuid):
+        """The operations list as the server words it (``["renew","disable"]``), for the probe's report."""
+        return _as_list(self.send('GET', self.url('smartcards', uuid, 'operations'), 'reading the operations',
+                                  card=uuid, ok=(200, 204)))
+
+    def list_profile_templates(self):
+        """``GET /profiletemplates``: the profile templates visible to the caller ([] on 204)."""
+        return _as_list(self.send('GET', self.url('profiletemplates'), 'listing the profile templates',
+                                  ok=(200, 204)))
 
     def set_card_status(self, request_id, uuid, status):
         """PUT the card status under an executable request. Returns the card as it is afterwards.

@@ -6,6 +6,7 @@
 Documented once, in the ``mim.cm.connection`` doc fragment. Keep the two in step.
 """
 
+import itertools
 import os
 import re
 
@@ -81,7 +82,7 @@ def connection_argument_spec():
         allow_insecure_http=dict(type='bool', default=False,
                                  fallback=(env_fallback, [ENV_VARS['allow_insecure_http']])),
         kerberos_service_host=dict(type='str', fallback=(env_fallback, [ENV_VARS['kerberos_service_host']])),
-        kerberos_keytab=dict(type='path', fallback=(env_fallback, [ENV_VARS['kerberos_keytab']])),
+        kerberos_keytab=dict(type='path', no_log=False, fallback=(env_fallback, [ENV_VARS['kerberos_keytab']])),
         mutual_authentication=dict(type='str', default='optional', choices=list(MUTUAL_AUTHENTICATION),
                                    fallback=(env_fallback, [ENV_VARS['mutual_authentication']])),
         adfs_url=dict(type='str', fallback=(env_fallback, [ENV_VARS['adfs_url']])),
@@ -108,10 +109,7 @@ class SecretValues(tuple):
         return self
 
     def __iter__(self):
-        for secret in tuple.__iter__(self):
-            yield secret
-        for secret in list(self._later):
-            yield secret
+        return itertools.chain(tuple.__iter__(self), list(self._later))
 
 
 class ConnectionConfig(object):

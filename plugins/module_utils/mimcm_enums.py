@@ -177,6 +177,13 @@ TERMINAL_STATUSES = ('Retired',)
 OPEN_REQUEST_STATUSES = ('Pending', 'Approved', 'Executing')
 EXECUTABLE_REQUEST_STATUSES = ('Approved', 'Executing')
 
+# What PUT /requests/{id} sets (reference), and the statuses a request may be in for each (decision: the
+# reference does not say): Completed only from Executing (its card change was made), Canceled and Abandoned
+# from any open status. Finished requests (Completed, Canceled, Denied, Failed, Abandoned) never move.
+SETTABLE_REQUEST_STATUSES = ('Canceled', 'Abandoned', 'Completed')
+REQUEST_STATUS_SOURCES = {'Canceled': OPEN_REQUEST_STATUSES, 'Abandoned': OPEN_REQUEST_STATUSES,
+                          'Completed': ('Executing',)}
+
 
 def settable_status(name):
     """Canonical spelling of a status the status module may set, or None."""

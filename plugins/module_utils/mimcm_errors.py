@@ -125,11 +125,18 @@ class TLSError(MimCmError):
 class Timeout(MimCmError):
     """No answer within ``timeout`` seconds (after the retries allowed for the call)."""
     kind = 'timeout'
+    unreachable = False  # True for a connect time-out: nothing was sent
 
 
 class ConnectionFailed(MimCmError):
     """The server could not be reached, or dropped the connection (after retries)."""
     kind = 'connection'
+    unreachable = False  # True when nothing was sent (connection refused, DNS): about the server, not a card
+
+
+class RunStopped(MimCmError):
+    """A call that was not made: the run stopped at a failure about the server or the credentials."""
+    kind = 'not_attempted'
 
 
 class ProtocolError(MimCmError):

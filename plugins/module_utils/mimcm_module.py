@@ -5,7 +5,7 @@
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.mim.cm.plugins.module_utils import mimcm_auth, mimcm_client, mimcm_transport
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_auth, mimcm_client, mimcm_requests_lib
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import (
     ConnectionConfig,
     connection_argument_spec,
@@ -26,8 +26,8 @@ class MimCmModule(object):
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self._client = None
-        if not mimcm_transport.HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib('requests'), exception=mimcm_transport.REQUESTS_IMP_ERR)
+        if not mimcm_requests_lib.HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib('requests'), exception=mimcm_requests_lib.REQUESTS_IMP_ERR)
         if self.params.get('auth') == 'ntlm' and not mimcm_auth.HAS_REQUESTS_NTLM:
             self.module.fail_json(msg=missing_required_lib('requests-ntlm'),
                                   exception=mimcm_auth.REQUESTS_NTLM_IMP_ERR)

@@ -11,6 +11,8 @@ when no card has that uuid, as a card id, in the same worker (so both passes run
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_parallel as parallel
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import card_to_result
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import normalize_guid
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_run_guard import stopped_error
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import (
     MAX_CONCURRENCY,
     bounded_concurrency,
@@ -57,8 +59,8 @@ class SmartcardReader(object):
         queries = queries_of(uuids, card_ids, cards)
         if not queries:
             return self._mine(), []
-        outcomes, dummy = run_parallel(self.client, self._read_one, queries, self.concurrency, self.processes,
-                                       self._lost)
+        outcomes, states = run_parallel(self.client, self._read_one, queries, self.concurrency, self.processes,
+                                        self._lost, child_state=self._child_state)
         smartcards, missing, failures = [], [], []
         for (kind, query), outcome in zip(queries, outcomes):
             if outcome is None:
@@ -67,6 +69,11 @@ class SmartcardReader(object):
                 failures.append(outcome)
             else:
                 smartcards.append(outcome)
+        if self.client.guard.reason:
+            first = self.client.guard.error and str(self.client.guard.error)
+            first = first or next((s['stopped'] for s in states if s.get('stopped')), None)
+            raise stopped_error(self.client.guard, first, len(queries),
+                                sum(1 for f in failures if isinstance(f, errors.RunStopped)), 0)
         if failures:
             first = failures[0]
             if len(failures) > 1:
@@ -84,6 +91,24 @@ class SmartcardReader(object):
             for card, ops in zip(cards, operations):
                 card['operations'] = ops
         return cards
+
+    def profile_templates(self):
+        """The profile templates visible to the caller (``GET /profiletemplates``, one call) as
+        ``([{uuid, name, description}], error)``: a server that refuses or lacks the listing gives
+        ``[]`` and the message (the cards are still read; their template uuid stands for the name)."""
+        try:
+            items = self.client.list_profile_templates()
+        except (errors.NotFound, errors.Forbidden, errors.BadRequest, errors.ServerError, errors.ProtocolError) as exc:
+            return [], str(exc)
+        templates = []
+        for item in items:
+            if isinstance(item, dict) and item.get('Uuid'):
+                templates.append({'uuid': normalize_guid(item.get('Uuid')) or str(item.get('Uuid')).lower(),
+                                  'name': item.get('Name'), 'description': item.get('Description')})
+        return templates, None
+
+    def _child_state(self):
+        return {'stopped': str(self.client.guard.error) if self.client.guard.error else None}
 
     def _lost(self, query, reason):
         return errors.MimCmError(self.client.redact(

@@ -96,11 +96,17 @@ def error_for(response, doing, card, config):
     code = response.status_code
     message = server_message(response, config.secrets)
     if code == 401:
-        who = config.username or config.auth
+        if config.auth in ('bearer', 'adfs'):
+            return errors.AuthFailed(
+                '%s: the server refused the %s token (HTTP 401, auth=%s). %s' % (
+                    doing, 'ADFS' if config.auth == 'adfs' else 'bearer', config.auth,
+                    'Check client_id, client_secret, resource and adfs_url' if config.auth == 'adfs' else
+                    'Check token (MIMCM_TOKEN): it may have expired, or be for another resource'),
+                card=card, http_status=code)
+        who = config.username or 'the Kerberos ticket of the credential cache'
         return errors.AuthFailed(
             '%s: authentication as %s failed (HTTP 401, auth=%s). Check username (DOMAIN\\user or '
-            'user@domain) and password, or token for auth=bearer' % (doing, who, config.auth),
-            card=card, http_status=code)
+            'user@domain) and password' % (doing, who, config.auth), card=card, http_status=code)
     if code == 403:
         who = config.username or 'the caller'
         return errors.Forbidden(

@@ -19,37 +19,23 @@ import random
 import re
 import threading
 import time
-import traceback
 import warnings
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_responses as responses
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_auth import build_auth
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_json_stream import StreamError, iter_items
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_requests_lib import (
+    HAS_REQUESTS,
+    InsecureRequestWarning,
+    environment_settings,
+    quote,
+    requests,
+)
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_run_guard import RunGuard, stops_the_run
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_retry import READ, RETRY_STATUS_CODES, backoff, parse_retry_after
 
-REQUESTS_IMP_ERR = None
-try:
-    import requests
-    from requests.utils import quote
-    from urllib3.exceptions import InsecureRequestWarning
-    HAS_REQUESTS = True
-except ImportError:
-    REQUESTS_IMP_ERR = traceback.format_exc()
-    HAS_REQUESTS = False
-
 USER_AGENT = 'mim.cm-ansible/0.2.0'
-
-
-def _environment_settings(url, verify):
-    """``(proxies, verify)`` for ``url`` as requests derives them from the environment per request:
-    HTTP(S)_PROXY / ALL_PROXY / NO_PROXY, and REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE when ``verify`` is True."""
-    session = requests.Session()
-    try:
-        settings = session.merge_environment_settings(url, {}, None, verify, None)
-    finally:
-        session.close()
-    return dict(settings.get('proxies') or {}), settings.get('verify', verify)
 
 
 _NOTHING = object()
@@ -97,12 +83,13 @@ class Transport(object):
         # request (about a quarter of the client's CPU per call, issue 6). Every call goes to the same
         # server: resolve them once, exactly as requests would (NO_PROXY honoured; REQUESTS_CA_BUNDLE /
         # CURL_CA_BUNDLE only when verify is True, so ca_path still wins).
-        self._proxies, self._verify = _environment_settings(self.base_url, config.verify)
+        self._proxies, self._verify = environment_settings(self.base_url, config.verify)
         self._local = threading.local()
         self._sessions = []
         self._lock = threading.Lock()
         self.calls = 0
         self.retried = 0
+        self.guard = RunGuard()
         if self._verify is False:
             # The module warns once (ConnectionConfig.warnings); urllib3's per-request warning is noise.
             warnings.filterwarnings('ignore', category=InsecureRequestWarning)
@@ -137,6 +124,7 @@ class Transport(object):
         self._lock = threading.Lock()
         self.calls = 0
         self.retried = 0
+        self.guard.after_fork()
 
     @property
     def session_count(self):
@@ -165,14 +153,28 @@ class Transport(object):
         """Seconds to wait before retry number ``attempt`` (0-based)."""
         return backoff(attempt, retry_after, self._rand)
 
-    def send(self, method, url, action, card=None, params=None, body=None, ok=(200,), resend=READ, location=False,
-             keep=None):
+    def send(self, method, url, action, card=None, **kwargs):
         """Send with the ``resend`` policy; return the decoded answer (None for no body) or raise a typed error.
 
         ``location``: an empty answer returns its ``Location`` header instead (a created resource).
         ``keep``: read a JSON array answer item by item as it arrives and return the list of the items for
-        which ``keep(item)`` is true (an answer of thousands of objects never sits in memory whole)."""
+        which ``keep(item)`` is true (an answer of thousands of objects never sits in memory whole).
+        A failure about the server or the credentials stops the run (mimcm_run_guard); later calls raise
+        RunStopped without touching the network."""
+        self.guard.check(action, card)
+        with self.guard.gate():
+            self.guard.check(action, card)
+            try:
+                return self._send(method, url, action, card, **kwargs)
+            except errors.MimCmError as exc:
+                if stops_the_run(exc):
+                    self.guard.trip(exc)
+                raise
+
+    def _send(self, method, url, action, card, params=None, body=None, ok=(200,), resend=READ, location=False,
+              keep=None):
         attempt = 0
+        refusals = []  # the server's words for each 5xx of a checked write
         while True:
             result = self._attempt(method, url, params, body, stream=keep is not None)
             if keep is not None and not result.failed and result.response.status_code == 200:
@@ -185,6 +187,8 @@ class Transport(object):
                     if done is not None:
                         return done
                 return self._decode(result.response, action, card, ok, location)
+            if result.error is None and resend.recheck_refusal:
+                refusals.append(responses.server_message(result.response, self.config.secrets))
             if not resend.retry or attempt >= self._retries:
                 break
             with self._lock:
@@ -201,10 +205,18 @@ class Transport(object):
                 return done
         if result.error is not None:
             error = responses.with_action(result.error, action, card, attempt)
+            error.unreachable = not result.ambiguous
             if resend.give_up_note:
                 error.message += resend.give_up_note
             raise error
-        return self._decode(result.response, action, card, ok, location)
+        try:
+            return self._decode(result.response, action, card, ok, location)
+        except errors.ServerError as exc:
+            if resend.recheck_refusal and len(refusals) > 1 and len(set(refusals)) == 1:
+                exc.message += ('. The server gave the same error to every attempt and a re-check shows the change '
+                                'did not happen: this is probably CM refusing the change (a lifecycle rule), not a '
+                                'passing fault; check the card and its request in the CM portal')
+            raise
 
     def _decode(self, response, action, card, ok, location):
         data = responses.decode(response, action, card, ok, self.config)
@@ -235,6 +247,10 @@ class Transport(object):
             response = self._session().request(
                 method, url, params=params, json=body, timeout=self._timeout, verify=self._verify,
                 allow_redirects=False, stream=stream)
+            if stream and response.status_code != 200:
+                response.content  # pylint: disable=pointless-statement  # read whole: the connection is reused
+            if response.status_code != 401:
+                self.guard.passed()
             return _Attempt(response=response)
         except requests.exceptions.SSLError as exc:
             raise errors.TLSError(

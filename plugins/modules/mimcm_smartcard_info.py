@@ -28,6 +28,15 @@ options:
       - Add RV(smartcards[].operations), what the caller may request for each card (one more call per card).
     type: bool
     default: false
+  include_profile_templates:
+    description:
+      - Add RV(profile_templates), the profile templates visible to the caller, with their names (one call,
+        C(GET /profiletemplates), whatever the number of cards).
+      - When the server refuses or lacks that listing, RV(profile_templates) is empty, RV(profile_templates_error)
+        says why, a warning is given, and the cards are read as usual.
+    type: bool
+    default: false
+    version_added: 0.2.0
 notes:
   - An id that matches no card is returned in RV(missing), not as an error. Duplicates are read once.
   - With none of O(uuid), O(card_id) and O(card), the module returns the authenticated user's own cards.
@@ -172,6 +181,34 @@ smartcards:
       elements: str
       returned: when O(include_operations=true)
       sample: [Renew, Unblock, Retire]
+profile_templates:
+  description: The profile templates visible to the caller, to name the cards' RV(smartcards[].profile_template_uuid).
+  returned: when O(include_profile_templates=true)
+  type: list
+  elements: dict
+  contains:
+    uuid:
+      description: The template's uuid (lower case).
+      type: str
+      returned: always
+      sample: a039b4d0-5ce8-4eff-8651-181c6576fda3
+    name:
+      description: The template's name.
+      type: str
+      returned: always
+      sample: Smart Card Logon
+    description:
+      description: The template's description.
+      type: str
+      returned: always
+      sample: Smart card logon and e-mail certificates for every employee
+  version_added: 0.2.0
+profile_templates_error:
+  description: Why RV(profile_templates) is empty although asked for (the server refused or lacks the listing).
+  returned: when O(include_profile_templates=true) and the listing failed
+  type: str
+  sample: "listing the profile templates: forbidden (HTTP 403)"
+  version_added: 0.2.0
 missing:
   description: The input ids (normalised, lower case, no braces) that matched no card.
   returned: always
@@ -205,7 +242,11 @@ error:
       sample: 5f0e5bb4-2d2f-4b7e-9a53-03f0e4a7b1d2
 '''
 
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import card_argument_spec, card_selection
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import (
+    card_argument_spec,
+    card_selection,
+    mixed_up_hint,
+)
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import parallel_argument_spec
@@ -215,7 +256,8 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import Smartca
 def main():
     spec = card_argument_spec()
     spec.update(parallel_argument_spec())
-    spec.update(include_operations=dict(type='bool', default=False))
+    spec.update(include_operations=dict(type='bool', default=False),
+                include_profile_templates=dict(type='bool', default=False))
     base = MimCmModule(argument_spec=spec)
     params = base.params
     try:
@@ -223,9 +265,21 @@ def main():
         reader = SmartcardReader(base.client, concurrency=params['concurrency'],
                                  include_operations=params['include_operations'], processes=params['processes'])
         smartcards, missing = reader.read(**cards)
+        extra = {}
+        if params['include_profile_templates']:
+            extra['profile_templates'], error = reader.profile_templates()
+            if error:
+                extra['profile_templates_error'] = error
+                base.module.warn('The profile templates could not be listed, their uuids stand for their names: %s'
+                                 % error)
     except MimCmError as exc:
         base.fail(exc, smartcards=[], missing=[])
-    base.exit(smartcards=smartcards, missing=missing)
+    by_uuid = set(cards['uuids'] or ())
+    unmatched = [m for m in missing if m in by_uuid]
+    if unmatched:
+        base.module.warn('%d id(s) given in uuid matched no card, e.g. %s%s'
+                         % (len(unmatched), unmatched[0], mixed_up_hint('uuid')))
+    base.exit(smartcards=smartcards, missing=missing, **extra)
 
 
 if __name__ == '__main__':

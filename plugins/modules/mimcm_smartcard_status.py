@@ -57,9 +57,9 @@ options:
     type: str
   data_collection:
     description:
-      - Data collection items for the requests the module creates, as a dict of item name to value, for example
-        V({"Retire Reason": "card lost"}). A profile template's retire or revoke policy may require items; they
-        are sent in the request's C(datacollection) (as a string holding JSON, as the reference's examples do).
+      - 'Data collection items for the requests the module creates, as a dict of item name to value, for example
+        V({"Retire Reason": "card lost"}). A profile template''s retire or revoke policy may require items; they
+        are sent in the request''s C(datacollection) (as a string holding JSON, as the reference''s examples do).'
       - A request the server reports with its data collection incomplete is not executed and is not created again
         on the next run; the card fails with the names of the missing items.
       - Values must be text without control characters.
@@ -73,7 +73,17 @@ options:
   fail_on_error:
     description:
       - Fail the task (after all cards were processed) when any card RV(results[].state=failed).
-      - Cards that are V(skipped) (the change is not allowed) or V(pending) (awaiting approval) never fail the task.
+      - Cards that are V(pending) (awaiting approval) never fail the task; V(skipped) ones fail it with
+        O(fail_on_skipped).
+    type: bool
+    default: true
+  fail_on_skipped:
+    description:
+      - Fail the task (after all cards were processed) when any card RV(results[].state=skipped), that is when a
+        change the task asked for was not made because it is not allowed (a terminal or illegal transition, or the
+        caller may not request it). A green run then means every card is in the target status or waits for approval.
+      - With V(false) the task succeeds; the skipped cards are still counted in a warning.
+      - A card already in the target status is V(unchanged), never skipped.
     type: bool
     default: true
   audit_log:
@@ -291,7 +301,7 @@ error:
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import AuditLog, NoAudit
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import card_argument_spec, card_selection
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_requests import data_items
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_requests import check_text, data_items
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_changer import StatusChanger
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
@@ -308,6 +318,7 @@ def main():
         data_collection=dict(type='dict'),
         complete_request=dict(type='bool', default=True),
         fail_on_error=dict(type='bool', default=True),
+        fail_on_skipped=dict(type='bool', default=True),
         audit_log=dict(type='path'),
         audit_context=dict(type='dict'),
     )
@@ -317,7 +328,7 @@ def main():
     try:
         cards = card_selection(params)
         changer = StatusChanger(
-            base.client, params['status'], comment=params['comment'], request_id=params['request_id'],
+            base.client, params['status'], comment=check_text(params['comment'], 'comment'), request_id=params['request_id'],
             complete_request=params['complete_request'], check_mode=base.check_mode,
             concurrency=params['concurrency'], processes=params['processes'],
             data_items=data_items(params['data_collection']))
@@ -329,6 +340,10 @@ def main():
             changer.audit = audit
             results = changer.run(**cards)
     except MimCmError as exc:
+        results = getattr(exc, 'results', [])
+        if results:
+            empty.update(results=results, summary=StatusChanger.summary(results), diff=StatusChanger.diff(results),
+                         changed=any(r['changed'] for r in results))
         base.fail(exc, **empty)
 
     for warning in changer.warnings:
@@ -340,6 +355,18 @@ def main():
         summary=summary,
         diff=StatusChanger.diff(results),
     )
+    skipped = [r for r in results if r['state'] == 'skipped']
+    if skipped:
+        base.module.warn('%d of %d cards were skipped, not changed to %s (the change is not allowed); first: %s'
+                         % (len(skipped), summary['total'], changer.target, skipped[0]['msg']))
+    if skipped and params['fail_on_skipped'] and not (summary['failed'] and params['fail_on_error']):
+        base.close()
+        base.module.fail_json(
+            msg='%d of %d cards skipped, not changed to %s as asked (%d changed, %d unchanged, %d pending); first: '
+                '%s. Set fail_on_skipped=false to accept skipped cards' % (
+                    len(skipped), summary['total'], changer.target, summary['changed'], summary['unchanged'],
+                    summary['pending'], skipped[0]['msg']),
+            **outcome)
     if summary['failed'] and params['fail_on_error']:
         first = next(r for r in results if r['state'] == 'failed')
         base.close()

@@ -15,6 +15,11 @@ from ansible_collections.mim.cm.plugins.plugin_utils.plain_data import as_list, 
 
 # the per-card result fields lifecycle_summary reads; the fold keeps these only
 RESULT_FIELDS = ("uuid", "card_id", "state", "changed", "before", "after", "request_id", "msg")
+# outcomes of a planned change that fail the apply: the card was not changed and will not be
+# without someone acting (a refused write, ``skipped``, is a failure when the plan said change)
+PROBLEM_OUTCOMES = ("failed", "skipped", "not_started")
+# the plan row fields every card of the summary carries, to say which card it is
+_ROW_DISPLAY = ("profile_template", "profile_template_uuid", "owner_uuid")
 
 
 def _outcome(res):
@@ -54,7 +59,8 @@ def batch_fold(batch_result, state=None, max_fail_percentage=100, keep_results=T
     count}, ``stop`` (true once more than ``max_fail_percentage`` % of the cards attempted so far
     failed: start no new batch; it stays true), ``stopped_after`` (the batch that set it, else
     0) and ``results``: one compact JSON text per batch (only the fields of RESULT_FIELDS).
-    A skipped batch (``skipped``, or None) leaves the state as it was.
+    ``failed`` counts the cards that failed or were skipped (refused: a planned change that
+    ends skipped is a failure). A skipped batch (``skipped``, or None) leaves the state as it was.
 
     Each fold costs the size of its own batch: earlier batches' results are texts shared by
     reference, never parsed or copied again (a list of dicts made every batch re-copy every
@@ -80,7 +86,8 @@ def batch_fold(batch_result, state=None, max_fail_percentage=100, keep_results=T
         new["attempted"] += 1
         if keep_results:
             compact.append({f: res.get(f) for f in RESULT_FIELDS})
-    new.update(batches=new["batches"] + 1, failed=outcomes.get("failed", 0), outcomes=outcomes)
+    new.update(batches=new["batches"] + 1, failed=outcomes.get("failed", 0) + outcomes.get("skipped", 0),
+               outcomes=outcomes)
     if not new["stop"] and new["failed"] * 100 > limit * new["attempted"]:
         new.update(stop=True, stopped_after=new["batches"])
     if keep_results:
@@ -114,6 +121,7 @@ def lifecycle_summary(check, batch_results, meta=None):
         name_after = name_before
         entry = {"key": row["key"], "uuid": row["uuid"], "card_id": row["card_id"],
                  "before": row["status_name"], "request_id": None, "msg": row["reason"]}
+        entry.update((f, row.get(f)) for f in _ROW_DISPLAY if row.get(f))
         if row["action"] != "change":
             outcome = row["action"]
         elif row["uuid"] in by_uuid:
@@ -138,7 +146,7 @@ def lifecycle_summary(check, batch_results, meta=None):
         after[name_after] = after.get(name_after, 0) + 1
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         cards.append(entry)
-    problems = [c for c in cards if c["outcome"] in ("failed", "not_started", "skipped")]
+    problems = [c for c in cards if c["outcome"] in PROBLEM_OUTCOMES]
     pending = [c for c in cards if c["outcome"] == "pending"]
     summary = {"kind": "apply", "meta": meta, "outcomes": outcomes,
                "counts_before": before, "counts_after": after,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
@@ -79,6 +80,9 @@ def _parse_csv(text, source):
         found.append((value, kind, "%s line %d" % (source, lineno)))
     if header is None:
         raise InvalidInput("%s is empty: expected a header line with a 'uuid' or 'card_id' column" % source)
+    if not found and not bad_rows:
+        raise InvalidInput("%s has a header line (%s) but no data rows: add one card per line under the header"
+                           % (source, ", ".join(repr(c) for c in header)))
     if bad_rows:
         raise InvalidInput("%s: line(s) %s have no value in the %s column(s)"
                            % (source, clip(bad_rows), " / ".join(sorted(columns))))
@@ -98,7 +102,7 @@ def _parse_json(text, source):
         else:
             for kind, plural in (("uuid", "uuids"), ("card_id", "card_ids")):
                 for key in (kind, plural):
-                    for value in as_list(lowered.get(key) if key in lowered else data.get(plural)):
+                    for value in as_list(lowered.get(key)):
                         found.append((value, kind, source))
             if not found:
                 raise InvalidInput("%s: expected a list of ids, a list of objects with a 'uuid' or "
@@ -106,6 +110,8 @@ def _parse_json(text, source):
             return found
     if not isinstance(data, list):
         raise InvalidInput("%s: expected a JSON list of card ids" % source)
+    if not data:
+        raise InvalidInput("%s lists no cards: the JSON list is empty" % source)
     for pos, item in enumerate(data, start=1):
         where = "%s item %d" % (source, pos)
         if isinstance(item, dict):
@@ -158,7 +164,9 @@ def card_inputs(cards=None, uuids=None, card_ids=None, file_content=None, file_n
 
     kind is 'uuid', 'card_id', or 'any' (a bare GUID in ``cards`` or a JSON list: looked up as
     a uuid first, then as a card id). A braced GUID ({...}) is a card id (SerialNumber form).
-    Fails, naming the value, when a value is not a GUID. Duplicates keep their first place.
+    Fails, naming the value, when a value is not a GUID. Duplicates keep their first place, and
+    that input carries ``listed``: how many times it was given (only when more than once), which
+    the plan reports.
     """
     raw = []
     for value in _id_list(cards):
@@ -185,6 +193,7 @@ def card_inputs(cards=None, uuids=None, card_ids=None, file_content=None, file_n
             prev = out[index[key]]
             if prev["kind"] != kind:
                 prev["kind"] = "any"
+            prev["listed"] = prev.get("listed", 1) + 1
             continue
         index[key] = len(out)
         out.append({"key": key, "kind": kind})
@@ -192,6 +201,35 @@ def card_inputs(cards=None, uuids=None, card_ids=None, file_content=None, file_n
         raise InvalidInput("not a card uuid or card id (a GUID like %s or %s): %s"
                            % (EXAMPLE_UUID, EXAMPLE_CARD_ID, clip(bad)))
     return out
+
+
+def read_cards_file(path, variable="cards file"):
+    """The text of the cards file ``path`` as given by the user (``~`` expanded; a relative path is
+    relative to the controller's working directory, which in AWX is the project directory).
+
+    Returns ``{"text", "path", "error"}``: ``error`` is the role's message naming ``variable``, the
+    value as given and the absolute path when the file cannot be read (``text`` is then None), so
+    the role fails with its own words rather than a lookup's."""
+    given = "" if path is None else str(path)
+    resolved = os.path.realpath(os.path.expanduser(given)) if given else ""
+    try:
+        with open(resolved, "rb") as handle:
+            text = handle.read().decode("utf-8-sig")
+        return {"text": text, "path": resolved, "error": ""}
+    except FileNotFoundError:
+        why = "there is no such file"
+    except IsADirectoryError:
+        why = "it is a directory"
+    except PermissionError:
+        why = "permission denied"
+    except UnicodeDecodeError as exc:
+        why = "it is not UTF-8 text (%s)" % exc.reason
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+    msg = ("%s %r cannot be read (%s): looked for %s. A relative path is relative to the directory "
+           "ansible-playbook runs in (in AWX: the project directory), and the value is used as given "
+           "(AWX survey answers are not templated)" % (variable, given, why, resolved))
+    return {"text": None, "path": resolved, "error": msg}
 
 
 def _missing_ids(value):

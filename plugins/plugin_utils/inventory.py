@@ -61,7 +61,7 @@ def _cell(value):
 
 def _empty_summary():
     return {"kind": "inventory", "meta": {}, "total": 0, "status_counts": {}, "templates": [],
-            "operation_counts": {}, "missing": []}
+            "operation_counts": {}, "missing": [], "template_names": {}}
 
 
 def _walk(results, skip_uuids=None, columns=CSV_COLUMNS, rows=True):
@@ -81,9 +81,12 @@ def _walk(results, skip_uuids=None, columns=CSV_COLUMNS, rows=True):
     writer = csv.writer(buf, lineterminator="\n")
     total = 0
     missing = []
+    names = {}
     for res in info_results(results):
         if isinstance(res, dict):
             missing.extend(res.get("missing") or [])
+            names.update((_key(t.get("uuid")), t.get("name")) for t in res.get("profile_templates") or []
+                         if isinstance(t, dict) and t.get("uuid") and t.get("name"))
     for card in info_cards(results):
         card = {f: card.get(f) for f in fields}  # each field read once (lazy values in 2.19)
         for key in ("query", "uuid", "card_id"):
@@ -110,7 +113,7 @@ def _walk(results, skip_uuids=None, columns=CSV_COLUMNS, rows=True):
     missing = [m for m in dict.fromkeys(_key(m) for m in missing) if m not in found]
     summary = {"kind": "inventory", "meta": {}, "total": total, "status_counts": status_counts,
                "templates": list(templates.values()), "operation_counts": operations,
-               "missing": missing}
+               "missing": missing, "template_names": names}
     return summary, buf.getvalue()
 
 
@@ -135,6 +138,10 @@ def _merge(summary, part):
             entry["cards"] += int(tpl.get("cards") or 0)
             _add_counts(entry["status_counts"], tpl.get("status_counts"))
         out["missing"].extend(src.get("missing") or [])
+        out["template_names"].update(src.get("template_names") or {})
+    for key, entry in templates.items():  # named by the one listing of the templates (the first chunk's)
+        if out["template_names"].get(key):
+            entry["profile_template"] = out["template_names"][key]
     out["missing"] = sorted(set(out["missing"]))  # the same whatever the chunking or the order of the reads
     out["templates"] = sorted(templates.values(),
                               key=lambda t: (-t["cards"], t["profile_template_uuid"]))

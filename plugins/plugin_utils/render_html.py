@@ -9,14 +9,26 @@ from __future__ import annotations
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import SmartcardStatus
 from ansible_collections.mim.cm.plugins.plugin_utils.render_common import (
+    ACTION_WORDS,
+    ACTIONS,
     CARD_HEADERS,
+    CHECK_BANNER,
+    PLAN_HEADERS,
+    PLAN_TEMPLATE_HEADERS,
+    apply_subject,
+    apply_title,
     card_rows,
+    duplicates_line,
     escape_html as _e,
-    meta_rows,
-    outcome_rows,
+    headline,
+    meta_word_rows,
+    outcome_word_rows,
+    plan_rows,
+    plan_template_rows,
     status_rows,
     template_rows,
 )
+from ansible_collections.mim.cm.plugins.plugin_utils.render_markdown import EXCEPTIONS
 
 _CSS = """
 body{font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;margin:2em;color:#222}
@@ -24,8 +36,14 @@ h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:.9em}
 th{background:#f2f2f2}td.n{text-align:right}
-.ok{color:#1a7f37}.bad{color:#b42318}.warn{color:#9a6700}
+.ok{color:#1a7f37}.bad{color:#b42318}.warn{color:#9a6700}.check{color:#6639ba}
+.headline{font-size:1.3em;font-weight:bold;padding:.5em .8em;border-left:.4em solid;margin:.8em 0}
+.headline.ok{background:#e9f6ec}.headline.bad{background:#fdecea}.headline.warn{background:#fff4d6}
+.headline.check{background:#f1ebfb}
+.banner{background:#6639ba;color:#fff;font-size:1.4em;font-weight:bold;padding:.6em .8em;margin:0 0 .8em}
+.badge{display:inline-block;padding:0 .4em;margin-right:.5em;border:2px solid;border-radius:.2em}
 .meta td:first-child{font-weight:bold}
+details{margin:.5em 0}summary{cursor:pointer;font-weight:bold}
 code{font-family:SFMono-Regular,Consolas,monospace;font-size:.85em}
 """
 
@@ -87,44 +105,86 @@ def html_table(headers, rows, numeric=()):
 
 def _meta_table(meta):
     return ['<table class="meta"><tbody>'] + [
-        "<tr><td>%s</td><td>%s</td></tr>" % (_e(k), _e(v)) for k, v in meta_rows(meta)]
+        "<tr><td>%s</td><td>%s</td></tr>" % (_e(k), _e(v)) for k, v in meta_word_rows(meta)]
+
+
+def _headline(level, verdict, text):
+    return '<p class="headline %s"><span class="badge">%s</span>%s</p>' % (level, _e(verdict), _e(text))
 
 
 def report_html(summary):
-    """The HTML page of an apply summary (kind apply) or an inventory (kind inventory)."""
+    """The HTML page of a plan (kind plan), an apply summary (kind apply) or an inventory (kind
+    inventory). An apply page says what happened in its title and headline, in the colour of the
+    worst outcome, or CHECK MODE in its own colour; it lists the cards that need attention first,
+    then every card in a collapsible list."""
     if summary.get("kind") == "inventory":
         return inventory_html(summary)
+    if summary.get("kind") == "plan":
+        return plan_html(summary)
     meta = summary.get("meta", {})
-    ok = summary.get("ok")
-    body = ['<h1>Smart card lifecycle apply: <span class="%s">%s</span></h1>'
-            % ("ok" if ok else "bad", "OK" if ok else "FAILED")]
+    check = bool(meta.get("check_mode"))
+    level, verdict, text = headline(summary)
+    body = []
+    if check:
+        body.append('<p class="banner">%s. The outcomes below are what a real run would do.</p>' % CHECK_BANNER)
+    body.append('<h1 class="%s">%s</h1>' % (level, _e(apply_title(summary) if check else apply_subject(summary))))
+    body.append(_headline(level, "CHECK MODE" if check else verdict, text))
     body.extend(_meta_table(meta))
     body.append("</tbody></table>")
     body.append("<h2>Outcomes</h2>")
-    body.append(html_table(["outcome", "cards"], outcome_rows(summary.get("outcomes", {})),
+    body.append(html_table(["outcome", "cards"], outcome_word_rows(summary.get("outcomes", {}), check),
                            numeric=(1,)))
-    body.append("<h2>Status before and after</h2>")
+    after = "would be" if check else "after"
+    body.append("<h2>Status before and %s</h2>" % ("as it would be after (check mode)" if check else "after"))
     body.append(bar_chart_svg([("before", summary.get("counts_before", {}), "#9aa5b1"),
-                               ("after", summary.get("counts_after", {}), "#2f6fde")],
-                              "Cards by status, before and after"))
-    body.append(html_table(["status", "before", "after"], status_rows(summary), numeric=(1, 2)))
-    for title, key, cls in (("Failed or not done", "failed", "bad"),
-                            ("Pending approval", "pending", "warn"),
-                            ("Cannot change / missing", "cannot", "")):
+                               (after, summary.get("counts_after", {}), "#6639ba" if check else "#2f6fde")],
+                              "Cards by status, before and %s" % after))
+    body.append(html_table(["status", "before", after], status_rows(summary), numeric=(1, 2)))
+    for (title, key), cls in zip(EXCEPTIONS, ("bad", "warn", "")):
         cards = summary.get(key) or []
         body.append('<h2 class="%s">%s (%d)</h2>' % (cls, _e(title), len(cards)))
-        if cards:
-            body.append(html_table(CARD_HEADERS, card_rows(cards)))
-        else:
-            body.append("<p>None.</p>")
-    return _page("Smart card lifecycle apply %s" % meta.get("change_ticket", ""), "\n".join(body))
+        body.append(html_table(CARD_HEADERS, card_rows(cards, check)) if cards else "<p>None.</p>")
+    cards = summary.get("cards") or []
+    body.append("<h2>Every card (%d)</h2>" % len(cards))
+    body.append("<details><summary>Show every card with its outcome (%d)</summary>%s</details>"
+                % (len(cards), html_table(CARD_HEADERS, card_rows(cards, check))))
+    return _page(apply_title(summary), "\n".join(body))
+
+
+def plan_html(plan):
+    """The plan as a page an approver reads: the summary by profile template first, then every card."""
+    totals = plan.get("totals", {})
+    ticket = plan.get("change_ticket") or "(no change ticket)"
+    title = "Smart card change plan %s: %d card(s) to change to %s" % (ticket, totals.get("change", 0),
+                                                                       plan.get("target_status"))
+    body = ["<h1>%s</h1>" % _e(title)]
+    body.extend(_meta_table(dict(plan.get("meta") or {}, target_status=plan.get("target_status"),
+                                 change_ticket=plan.get("change_ticket"))))
+    body.append("<tr><td>Plan digest (SHA-256)</td><td><code>%s</code></td></tr></tbody></table>" % _e(plan.get("digest")))
+    body.append(html_table(["action", "cards"], [(ACTION_WORDS[a], totals.get(a, 0)) for a in ACTIONS]
+                           + [("total", totals.get("total", 0))], numeric=(1,)))
+    if duplicates_line(plan):
+        body.append('<p class="warn"><b>Listed twice:</b> %s.</p>' % _e(duplicates_line(plan)))
+    body.append("<h2>By profile template</h2>")
+    if not plan.get("templates_named"):
+        body.append("<p>Template names were not read for this plan: the uuid stands for the name.</p>")
+    body.append(html_table(PLAN_TEMPLATE_HEADERS, plan_template_rows(plan), numeric=(2, 3, 4, 5, 6)))
+    rows = plan.get("rows") or []
+    body.append("<h2>Every card (%d)</h2>" % len(rows))
+    body.append(html_table(PLAN_HEADERS, plan_rows(plan)))
+    body.append("<p>Approve by passing <code>smartcard_lifecycle_approved_plan_digest=%s</code> with "
+                "<code>smartcard_lifecycle_mode=apply</code>.</p>" % _e(plan.get("digest")))
+    return _page(title, "\n".join(body))
 
 
 def inventory_html(summary, card_limit=5000):
-    body = ["<h1>Smart card inventory</h1>"]
+    missing = summary.get("missing") or []
+    title = "Smart card inventory: %d card(s)%s" % (
+        summary.get("total", 0), ", %d missing" % len(missing) if missing else "")
+    body = ["<h1>%s</h1>" % _e(title)]
     body.extend(_meta_table(summary.get("meta", {})))
-    body.append("<tr><td>cards</td><td>%d</td></tr><tr><td>missing</td><td>%d</td></tr>"
-                % (summary.get("total", 0), len(summary.get("missing") or [])))
+    body.append("<tr><td>Cards</td><td>%d</td></tr><tr><td>Missing (no card has the id)</td><td>%d</td></tr>"
+                % (summary.get("total", 0), len(missing)))
     body.append("</tbody></table><h2>By status</h2>")
     counts = summary.get("status_counts", {})
     body.append(bar_chart_svg([("cards", counts, "#2f6fde")], "Cards by status"))
@@ -135,7 +195,6 @@ def inventory_html(summary, card_limit=5000):
     body.append("<h2>Operations the caller may request</h2>")
     body.append(html_table(["operation", "cards"],
                            sorted(summary.get("operation_counts", {}).items()), numeric=(1,)))
-    if summary.get("missing"):
-        body.append("<h2>Missing (%d)</h2><p>%s</p>" % (
-            len(summary["missing"]), _e(", ".join(summary["missing"][:card_limit]))))
-    return _page("Smart card inventory", "\n".join(body))
+    if missing:
+        body.append("<h2>Missing (%d)</h2><p>%s</p>" % (len(missing), _e(", ".join(missing[:card_limit]))))
+    return _page(title, "\n".join(body))

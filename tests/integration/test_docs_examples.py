@@ -1,5 +1,6 @@
 """Examples of the docs that a reader runs as written: the user guide's "drive the simulator yourself"
-block (it must show cards), and `make help` (it must list every target a user or contributor needs)."""
+block (it must show cards), `make help` (it must list every target a user or contributor needs), and the
+one-line hint of the simulator started with a Python that is not the repository's venv."""
 
 import csv
 import os
@@ -56,3 +57,13 @@ def test_make_help_lists_every_target():
             if line.startswith(".PHONY:"):
                 phony.update(line.split(":", 1)[1].split())
     assert phony - {"help", "venv"} <= listed, "targets not in make help: %s" % sorted(phony - {"help", "venv"} - listed)
+
+
+def test_simulator_started_with_another_python_says_which_to_use(tmp_path):
+    # -S: no site-packages, as a system Python without the venv's packages
+    proc = subprocess.run([sys.executable, "-S", "-m", "tests.simulator", "--state-dir", str(tmp_path)],
+                          cwd=str(REPO), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    assert proc.returncode != 0 and proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and ".venv/bin/python -m tests.simulator" in lines[0], proc.stderr
+    assert "make collection" in lines[0] and "Traceback" not in proc.stderr

@@ -46,6 +46,9 @@ def parse_args(argv=None):
     d.add_argument("--unrelated-requests", type=int, default=None, metavar="N",
                    help="requests of other users to seed (default 2000 with request-listing=all, else 0)")
     p.add_argument("--access-log", action="store_true", help="keep a per-request access log in memory (GET /_admin/access-log)")
+    p.add_argument("--api-disabled", action="store_true",
+                   help="play a CM whose web.config has Clm.WebApi.Enabled false: every API path answers 404 "
+                        "(after authentication, as IIS authenticates before the API answers)")
     p.add_argument("--exit-with-parent", action="store_true", help="stop when the process that started this one ends")
     auth_setup.add_arguments(p)
     return p.parse_args(argv)
@@ -127,6 +130,7 @@ def main(argv=None):
         return 2
     stats = Stats(access_log=args.access_log)
     server = Server((args.host, args.port), store, faults, stats, ssl_context)
+    server.api_disabled = args.api_disabled
     port = server.server_address[1]
     host = args.host
     if host in ("0.0.0.0", ""):

@@ -91,6 +91,7 @@ class Server(ThreadingHTTPServer):
         self.ntlm_users = {u["name"].lower(): u for u in users.values() if "password" in u}
         self.bearer_users = {u["token"]: u for u in users.values() if "token" in u}
         self.dialect_listeners = []  # called with the new Dialect after PUT /_admin/dialect
+        self.api_disabled = False  # --api-disabled: Clm.WebApi.Enabled false, every API path answers 404
         super().__init__(address, Handler)
 
     def set_dialect(self, dialect):
@@ -484,7 +485,7 @@ class Handler(BaseHTTPRequestHandler):
         if user is None:
             self._log("auth", None)
             return
-        found = self.route(rel, query)
+        found = None if srv.api_disabled else self.route(rel, query)
         if found is None:
             self.error(404, "No API resource matches %s." % self.path.split("?")[0])
             self._log("unknown", user)

@@ -37,7 +37,7 @@ def guid():
 
 class Fault(object):
     """Make the next matching call fail. ``kind``: 'drop_before' | 'drop_after' | 'timeout_after' | 'chunked_after' |
-    'connect_timeout' | 'ssl' | an HTTP status int (answered without acting)."""
+    'connect_timeout' | 'connect_refused' | 'ssl' | an HTTP status int (answered without acting)."""
 
     def __init__(self, method, path_re, kind, times=1, headers=None, body=None):
         self.method = method
@@ -59,7 +59,9 @@ class FakeCM(object):
         self.verify_seen = []
         self.faults = []
         self.journal = []
+        self.put_card_answer = 200  # or 204: a server that answers the card status PUT with no body
         self.role = 'operator'
+        self.caller_uuid = None  # the caller's user uuid (targetuser=current)
 
     # ---------------------------------------------------------------- data
     def add_card(self, status='Active', approval=False, restricted=False, serial=None):
@@ -78,12 +80,16 @@ class FakeCM(object):
             self.restricted.add(uid)
         return uid
 
-    def add_request(self, card, rtype='Retire', status='Approved', comment=''):
+    def add_request(self, card, rtype='Retire', status='Approved', comment='', **users):
+        """``users``: originator / target (user uuids), stored as OriginatorUserUuid / TargetUserUuid."""
         rid = guid()
         self.requests[rid] = {'Uuid': rid, 'RequestType': RTYPE[rtype], 'Status': RSTATUS[status],
                               'OldSmartcardUuid': card, 'Comment': comment,
                               'Submitted': '2026-01-01T00:00:%02d' % len(self.requests),
                               'Completed': '0001-01-01T00:00:00'}
+        for key, field in (('originator', 'OriginatorUserUuid'), ('target', 'TargetUserUuid')):
+            if users.get(key):
+                self.requests[rid][field] = users[key]
         return rid
 
     def writes(self):
@@ -110,6 +116,8 @@ class FakeCM(object):
         if fault is not None:
             if fault.kind == 'drop_before':
                 raise requests.exceptions.ConnectionError('Connection aborted: RemoteDisconnected')
+            if fault.kind == 'connect_refused':  # nothing sent: the server is not there
+                raise requests.exceptions.ConnectionError('NewConnectionError: [Errno 111] Connection refused')
             if fault.kind == 'connect_timeout':
                 raise requests.exceptions.ConnectTimeout('connect timed out')
             if fault.kind == 'ssl':
@@ -177,6 +185,8 @@ class FakeCM(object):
             want = query.get('status')
             found = [r for r in self.requests.values() if str(r['Status']) == want or
                      RSTATUS.get(want) == r['Status']]
+            if query.get('targetuser') == 'current':  # requests targeting the caller (user uuid caller_uuid)
+                found = [r for r in found if r.get('TargetUserUuid') and r.get('TargetUserUuid') == self.caller_uuid]
             return (200, found, {}) if found else (204, None, {})
         if low == ['requests'] and method == 'POST':
             if self.role == 'reader':
@@ -197,7 +207,11 @@ class FakeCM(object):
             new = RSTATUS[body['status']]
             if new == RSTATUS['Completed'] and req['Status'] != RSTATUS['Executing']:
                 return 400, {'Message': 'Only an executing request can be completed.'}, {}
+            if new in (RSTATUS['Canceled'], RSTATUS['Abandoned']) and req['Status'] not in (
+                    RSTATUS['Pending'], RSTATUS['Approved'], RSTATUS['Executing']):
+                return 400, {'Message': 'Only an open request can be canceled or abandoned.'}, {}
             req['Status'] = new
+            req['Completed'] = '2026-01-02T00:00:00Z'
             self.journal.append(('request_status', seg[1], new))
             return 200, req, {}
         if len(seg) == 4 and low[0] == 'requests' and low[2] == 'smartcards' and method == 'PUT':
@@ -213,6 +227,8 @@ class FakeCM(object):
             card['Status'] = STATUS[target]
             req['Status'] = RSTATUS['Executing']
             self.journal.append(('card_status', seg[3], STATUS[target]))
+            if self.put_card_answer == 204:
+                return 204, None, {}
             return 200, card, {}
         return 404, {'Message': 'no route'}, {}
 

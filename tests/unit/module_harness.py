@@ -91,11 +91,11 @@ def real_spec(module):
     return captured
 
 
-def check_documentation(module, name):
+def check_documentation(module, name, version_added='0.1.0'):
     """The documented options are the real argument spec, option by option."""
     doc, options = doc_options(module)
     spec = real_spec(module)
-    assert doc['module'] == name and str(doc['version_added']) == '0.1.0' and doc['author']
+    assert doc['module'] == name and str(doc['version_added']) == version_added and doc['author']
     assert set(options) == set(spec), 'documented vs real options differ'
     for option, real in spec.items():
         documented = options[option]

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CREDENTIAL_TYPE = ROOT / "extensions" / "awx" / "mimcm_credential_type.yml"
 FRAGMENT = ROOT / "plugins" / "doc_fragments" / "connection.py"
 CONNECTION = ROOT / "plugins" / "module_utils" / "mimcm_connection.py"
-SECRETS = {"password", "token"}
+SECRETS = {"password", "token", "client_secret", "kerberos_keytab"}
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +158,38 @@ def test_cleared_optional_fields_fall_back_to_defaults(credential_type, monkeypa
                                           "password": "s3cret"})  # api_path, timeout, retries cleared
     config = connection_from_env(monkeypatch, env)
     assert config.timeout == 30 and config.retries == 3
+
+
+def test_adfs_credential_works_with_the_modules(credential_type, monkeypatch):
+    env, dummy = render(credential_type, {"url": "https://cm.contoso.com", "auth": "adfs",
+                                          "adfs_url": "https://adfs.contoso.com", "client_id": "mimcm-ansible",
+                                          "client_secret": "cl13nt", "api_path": "/CertificateManagement/api/v1.0",
+                                          "timeout": "30", "retries": "3", "mutual_authentication": "optional"})
+    assert env["MIMCM_CLIENT_SECRET"] == "cl13nt" and env["MIMCM_RESOURCE"] == ""
+    config = connection_from_env(monkeypatch, env)
+    assert config.auth == "adfs" and config.client_id == "mimcm-ansible"
+    assert config.adfs_token_url == "https://adfs.contoso.com/adfs/oauth2/token"
+    assert config.resource == "https://cm.contoso.com/certificatemanagement"
+    assert "cl13nt" in config.secrets
+
+
+def test_kerberos_keytab_credential_is_a_private_file(credential_type, monkeypatch, tmp_path):
+    keytab_b64 = "BQIAAAA="  # a base64 keytab as pasted into the secret field
+    env, files = render(credential_type, {"url": "https://cm.contoso.com", "auth": "kerberos",
+                                          "username": "svc-ansible@CONTOSO.COM", "kerberos_keytab": keytab_b64,
+                                          "kerberos_service_host": "cmweb01.contoso.com",
+                                          "mutual_authentication": "required"})
+    assert files["keytab"] == keytab_b64 and env["MIMCM_KERBEROS_KEYTAB"] == "/tmp/awx_cred/keytab"
+    assert env["MIMCM_PASSWORD"] == ""
+    written = tmp_path / "keytab"
+    written.write_text(files["keytab"])
+    env["MIMCM_KERBEROS_KEYTAB"] = str(written)
+    config = connection_from_env(monkeypatch, env)
+    assert config.kerberos_keytab == str(written) and config.username == "svc-ansible@CONTOSO.COM"
+    assert config.kerberos_service_host == "cmweb01.contoso.com" and config.mutual_authentication == "required"
+
+
+def test_no_keytab_means_no_keytab_path(credential_type):
+    env, files = render(credential_type, {"url": "https://cm.contoso.com", "auth": "kerberos",
+                                          "username": "svc@CONTOSO.COM", "password": "pw"})
+    assert env["MIMCM_KERBEROS_KEYTAB"] == "" and env["MIMCM_CLIENT_SECRET"] == ""

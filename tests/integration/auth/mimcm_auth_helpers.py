@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+
+from tests.kerberos_realm import kerberos_unavailable
 
 REPO = Path(__file__).resolve().parents[3]
 COLLECTIONS = REPO / "build" / "collections"
@@ -14,6 +17,24 @@ BIN = Path(sys.executable).parent
 INFO = "mim.cm.mimcm_smartcard_info"
 STATUS = "mim.cm.mimcm_smartcard_status"
 REFERENCE_CARD = "17cf063d-e337-4aa9-a822-346554ddd3c9"
+
+
+def _in_ci():
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_kerberos(module_level=False):
+    """Skip when the KDC or the Python Kerberos packages are missing: at module level the whole test module,
+    one report line. With CI set, fail instead: each test errors in its fixture (a failure at module level
+    would be a collection error, which stops the whole pytest run)."""
+    reason = kerberos_unavailable()
+    if not reason:
+        return
+    if _in_ci():
+        if not module_level:
+            pytest.fail("CI is set, so this fails instead of skipping: " + reason, pytrace=False)
+        return
+    pytest.skip(reason, allow_module_level=module_level)
 
 
 class Cards(object):
@@ -115,6 +136,3 @@ def no_secret(run, *secrets):
     text = run.stdout + run.stderr + json.dumps(run.results)
     return [s for s in secrets if s and s in text]
 
-
-def os_environ():
-    return dict(os.environ)

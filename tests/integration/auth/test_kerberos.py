@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from mimcm_auth_helpers import (COLLECTIONS, INFO, REFERENCE_CARD, REPO, STATUS, Cards, ansible_env, journal_users,
-                                last_seq, no_secret, play)
+                                last_seq, no_secret, play, require_kerberos)
 from tests.kerberos_realm import KerberosRealm, find_binary
 from tests.simulator.control import Simulator
+
+require_kerberos(module_level=True)
 
 
 @pytest.fixture(scope="module")

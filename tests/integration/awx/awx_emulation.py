@@ -316,8 +316,9 @@ def script_data(imported: dict, slice_number: int = 1, slice_count: int = 1) -> 
         data["all"]["children"] = list(groups)
     data["_meta"] = {"hostvars": {}}
     for number, host in enumerate(hosts, 1):
-        data["_meta"]["hostvars"][host] = dict(hostvars.get(host, {}), remote_tower_enabled="true",
-                                               remote_host_enabled="true", remote_host_id=number)
+        data["_meta"]["hostvars"][host] = dict(hostvars.get(host, {}))
+        for prefix in ("host", "tower"):  # AWX's host variables (towervars)
+            data["_meta"]["hostvars"][host].update({"remote_%s_enabled" % prefix: "true", "remote_%s_id" % prefix: number})
     return data
 
 
@@ -327,8 +328,7 @@ def script_data(imported: dict, slice_number: int = 1, slice_count: int = 1) -> 
 
 def job_process_env() -> dict:
     """The environment of the ansible-runner process: a clean one, as in an execution environment."""
-    return {"PATH": "%s:/usr/bin:/bin" % BIN, "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8",
-            "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false"}
+    return {"PATH": "%s:/usr/bin:/bin" % BIN, "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
 
 
 @dataclass
@@ -339,6 +339,7 @@ class Job:
     extra_vars: dict
     slice: tuple = (1, 1)
     process: subprocess.Popen | None = None
+    log: object = None
     started: float = 0.0
     rc: int | None = None
     status: str = "pending"
@@ -364,6 +365,7 @@ class Job:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, 9)
                 self.process.wait()
+            self.log.close()
             self._collect()
         return self
 
@@ -511,9 +513,9 @@ class Awx:
         argv = [str(BIN / "ansible-runner"), "run", str(pdd), "-p", jt["playbook"], "--ident", str(job_id),
                 "--inventory", str(hosts), "--omit-env-files"]
         job.started = time.monotonic()
+        job.log = open(pdd / "runner.log", "w")
         job.process = subprocess.Popen(argv, cwd=str(pdd), env=job_process_env(), stdin=subprocess.DEVNULL,
-                                       stdout=open(pdd / "runner.log", "w"), stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+                                       stdout=job.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.jobs.append(job)
         return job
 

@@ -9,16 +9,14 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.simulator.control import Simulator
 
-REPO = Path(__file__).resolve().parents[3]
-COLLECTIONS = REPO / 'build' / 'collections'
-BIN = Path(sys.executable).parent
+from mimcm_modules_helpers import BIN, COLLECTIONS
+
 
 
 @pytest.fixture(scope='module')
@@ -55,14 +53,6 @@ class CardPool(object):
 @pytest.fixture(scope='module')
 def take(msim):
     return CardPool(msim)
-
-
-def connection(sim, user='operator'):
-    u = sim.users[user]
-    conn = {'url': sim.url, 'username': u['username'], 'password': u['password']}
-    if sim.ca_path:
-        conn['ca_path'] = sim.ca_path
-    return conn
 
 
 class PlaybookRun(object):

@@ -3,7 +3,7 @@ action group, secrets in -vvvv output, plain http refused unless opted in."""
 
 import json
 
-from conftest import connection
+from mimcm_modules_helpers import connection
 
 
 def test_environment_module_defaults_and_no_secret_in_vvvv(msim, take, play):

@@ -1,6 +1,6 @@
 """mimcm_smartcard_info through ansible-playbook against the simulator (HTTPS + NTLM, its CA)."""
 
-from conftest import connection
+from mimcm_modules_helpers import connection
 
 MISSING = '00000000-0000-4000-8000-00000000dead'
 

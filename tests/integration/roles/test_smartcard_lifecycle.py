@@ -200,7 +200,9 @@ def test_failure_threshold_stops_new_batches_then_rerun_completes(simulator_fact
     assert report["meta"]["batches_run"] == 1 and report["meta"]["batches"] == 4
     assert not report["ok"] and len(report["failed"]) == 24
     page = (runner.report_dir / ("apply-%s-localhost.html" % plan["digest"][:12])).read_text()
-    assert "not_started" in page and "Failed or not done (24)" in page
+    # issue 12: labels are words, not field names ("not_started", "Failed or not done" before)
+    assert "not attempted (its batch did not run)" in page and "Could not be changed (24)" in page
+    assert '<span class="badge">FAILED</span>6 could not be changed, 18 not attempted' in page
 
     sim.set_faults(reset=True)
     proc = runner.apply(cards, plan["digest"], smartcard_lifecycle_batch_size=6)

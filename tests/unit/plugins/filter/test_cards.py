@@ -15,7 +15,7 @@ from card_cases import C1, U1, U2, U3, card
 
 def test_card_inputs_normalises_and_dedupes():
     out = cards.card_inputs([" %s " % U1.upper(), "{%s}" % C1, U1], [U2], ["{%s}" % U3])
-    assert out == [{"key": U1, "kind": "any"}, {"key": C1, "kind": "card_id"},
+    assert out == [{"key": U1, "kind": "any", "listed": 2}, {"key": C1, "kind": "card_id"},
                    {"key": U2, "kind": "uuid"}, {"key": U3, "kind": "card_id"}]
 
 
@@ -110,7 +110,8 @@ def test_shard_position():
 # ---------------------------------------------------------------- the adapter
 
 def test_filter_names():
-    assert sorted(cards.FilterModule().filters()) == ["card_inputs", "card_query", "shard", "shard_position"]
+    assert sorted(cards.FilterModule().filters()) == ["card_inputs", "card_query", "cards_file_read", "shard",
+                                                      "shard_position"]
 
 
 def test_typed_errors_arrive_as_filter_errors_with_the_same_message():
@@ -118,3 +119,11 @@ def test_typed_errors_arrive_as_filter_errors_with_the_same_message():
         cards.shard([U1], "x", 2)
     with pytest.raises(AnsibleFilterError, match=r"^card_query: expected the card inputs of mim.cm.card_inputs \(a list\), got str$"):
         cards.card_query(U1)
+
+
+def test_cards_file_read_returns_the_text_or_the_roles_message(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("uuid\n%s\n" % U1)
+    assert cards.cards_file_read(str(path), "smartcard_report_cards_file")["text"] == "uuid\n%s\n" % U1
+    error = cards.cards_file_read(str(tmp_path / "nope.csv"), "smartcard_report_cards_file")["error"]
+    assert error.startswith("smartcard_report_cards_file '%s' cannot be read (there is no such file)" % (tmp_path / "nope.csv"))

@@ -9,6 +9,8 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mim.cm.plugins.filter import apply_summary, cards, change_plan
 
+from ansible_collections.mim.cm.plugins.plugin_utils.change_plan import ROW_FIELDS
+
 from card_cases import C1, U1, U2, U3, card, mixed_plan_maker
 
 mixed_plan = mixed_plan_maker(cards.card_inputs, change_plan.lifecycle_plan)
@@ -46,7 +48,7 @@ def test_plan_unknown_status_does_not_crash():
 def test_digest_is_sha256_of_canonical_json_and_stable():
     plan = mixed_plan()
     body = {"target_status": "Retired", "change_ticket": "CHG1",
-            "rows": sorted(plan["rows"], key=lambda r: r["key"])}
+            "rows": sorted(({f: r[f] for f in ROW_FIELDS} for r in plan["rows"]), key=lambda r: r["key"])}
     expected = hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":"),
                                          ensure_ascii=False).encode()).hexdigest()
     assert plan["digest"] == expected == mixed_plan()["digest"]

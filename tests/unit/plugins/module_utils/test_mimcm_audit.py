@@ -13,17 +13,7 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_changer import Status
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_audit
 
-from mimcm_fakes import SECRET, FakeCM, make_client
-
-
-@pytest.fixture
-def cm():
-    return FakeCM()
-
-
-@pytest.fixture
-def client(cm):
-    return make_client(cm)
+from mimcm_fakes import SECRET
 
 
 def run(client, uuids=None, card_ids=None, status='Retired', **kw):

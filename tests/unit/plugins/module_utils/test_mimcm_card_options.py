@@ -33,8 +33,6 @@ def test_selection_is_normalised_and_combinable():
 
 @pytest.mark.parametrize('given,message', [
     ({'uuids': [U1, 'x']}, "uuids[1] 'x' is not a GUID"),
-    ({'uuid': ['{%s}' % U1]}, "uuid[0] '{%s}' is written in braces, as a card id (serial number) is: pass it in "
-                              "card_id" % U1),
     ({'card_ids': [U1, U1.upper()]}, 'card_ids lists %s twice (items 0 and 1)' % U1),
     ({'uuids': []}, 'uuids is an empty list: give at least one card'),
     ({'uuid': [], 'card_ids': []}, 'uuid and card_ids are an empty list'),
@@ -55,3 +53,9 @@ def test_an_empty_list_beside_a_full_one_is_fine_and_reading_may_take_none():
 
 def test_duplicates_merge_for_reading():
     assert card_selection(params(uuid=[U1, U1.upper()]), duplicates='merge')['uuids'] == [U1]
+
+
+def test_braces_are_accepted_in_every_option_and_a_mix_up_gets_a_hint():
+    assert card_selection(params(uuid=['{%s}' % U1.upper()]))['uuids'] == [U1]
+    from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import mixed_up_hint
+    assert 'pass it in card_id (or card_ids)' in mixed_up_hint('uuid') and mixed_up_hint('card_id') == ''

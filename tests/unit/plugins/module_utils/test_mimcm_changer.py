@@ -7,17 +7,7 @@ from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as erro
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_changer import StatusChanger
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import SmartcardReader
 
-from mimcm_fakes import SECRET, Fault, FakeCM, make_client
-
-
-@pytest.fixture
-def cm():
-    return FakeCM()
-
-
-@pytest.fixture
-def client(cm):
-    return make_client(cm)
+from mimcm_fakes import SECRET, Fault, make_client
 
 
 def run(client, uuids=None, card_ids=None, status='Retired', **kw):

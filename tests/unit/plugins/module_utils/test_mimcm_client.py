@@ -3,23 +3,10 @@
 
 import pytest
 
-
-from mimcm_fakes import Fault, FakeCM, make_client
-
-
-@pytest.fixture
-def cm():
-    return FakeCM()
+from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 
 
-@pytest.fixture
-def sleeps():
-    return []
-
-
-@pytest.fixture
-def client(cm, sleeps):
-    return make_client(cm, sleeps)
+from mimcm_fakes import Fault
 
 
 # ------------------------------------------------------------------ URLs and sessions
@@ -77,3 +64,24 @@ def test_complete_request_lost_answer_is_checked(cm, client):
 def test_operations_are_canonical(cm, client):
     uid = cm.add_card(status='Suspended')
     assert client.get_operations(uid) == ['Reinstate', 'Retire', 'Revoke']
+
+
+def test_the_same_500_twice_on_a_checked_write_is_called_a_probable_rule_violation(cm, client):
+    """issue 11: a server may answer a lifecycle rule violation with 500 (correlation id in the text)."""
+    uid = cm.add_card()
+    rid = cm.add_request(uid, 'Retire', 'Approved')
+    body = {'Message': 'An error has occurred. Please contact your administrator with correlation ID 0c96d73f.'}
+    cm.faults.append(Fault('PUT', '/smartcards/', 500, times=99, body=body))
+    with pytest.raises(errors.ServerError) as exc:
+        client.set_card_status(rid, uid, 'Retired')
+    text = str(exc.value)
+    assert 'probably CM refusing the change (a lifecycle rule)' in text and 'correlation ID 0c96d73f' in text
+    assert cm.cards[uid]['Status'] == 3 and cm.count('PUT') == 4  # retries 3: four attempts, each re-checked
+
+
+def test_a_card_put_answered_204_is_confirmed_by_reading_the_card(cm, client):
+    uid = cm.add_card()
+    rid = cm.add_request(uid, 'Retire', 'Approved')
+    cm.put_card_answer = 204
+    card = client.set_card_status(rid, uid, 'Retired')
+    assert card['Status'] == 6 and cm.count('GET', '/smartcards/') == 1

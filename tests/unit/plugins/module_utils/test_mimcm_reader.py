@@ -6,17 +6,7 @@ import pytest
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import SmartcardReader
 
-from mimcm_fakes import Fault, FakeCM, make_client
-
-
-@pytest.fixture
-def cm():
-    return FakeCM()
-
-
-@pytest.fixture
-def client(cm):
-    return make_client(cm)
+from mimcm_fakes import Fault, make_client
 
 
 def test_reader_by_uuid_and_card_id_in_input_order(cm, client):

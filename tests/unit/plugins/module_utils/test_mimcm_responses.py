@@ -5,22 +5,7 @@ import pytest
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 
-from mimcm_fakes import SECRET, Fault, FakeCM, make_client
-
-
-@pytest.fixture
-def cm():
-    return FakeCM()
-
-
-@pytest.fixture
-def sleeps():
-    return []
-
-
-@pytest.fixture
-def client(cm, sleeps):
-    return make_client(cm, sleeps)
+from mimcm_fakes import SECRET, Fault, make_client
 
 
 # ------------------------------------------------------------------ URLs and sessions

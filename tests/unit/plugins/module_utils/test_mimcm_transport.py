@@ -13,21 +13,6 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import Con
 from mimcm_fakes import SECRET, Fault, FakeCM, make_client
 
 
-@pytest.fixture
-def cm():
-    return FakeCM()
-
-
-@pytest.fixture
-def sleeps():
-    return []
-
-
-@pytest.fixture
-def client(cm, sleeps):
-    return make_client(cm, sleeps)
-
-
 # ------------------------------------------------------------------ URLs and sessions
 
 def test_url_building_appends_api_path_and_quotes_segments(cm):

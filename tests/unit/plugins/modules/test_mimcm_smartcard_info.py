@@ -79,3 +79,24 @@ def test_info_card_option_tries_uuid_then_card_id(capsys, monkeypatch):
     assert not failed and result['missing'] == [U1]
     assert [c['uuid'] for c in result['smartcards']] == [a, b]
     assert [c['query'] for c in result['smartcards']] == [a, serial.strip('{}').lower()]
+
+
+def test_profile_templates_one_call_and_a_refused_listing_only_warns(capsys, monkeypatch):
+    """issue 12: include_profile_templates lists the templates once per run, whatever the number of cards."""
+    from mimcm_fakes import Fault
+    cm = FakeCM()
+    a, b = cm.add_card(), cm.add_card()
+    templates = [{'Name': 'Smart Card Logon', 'Uuid': 'A039B4D0-5CE8-4EFF-8651-181C6576FDA3', 'Description': 'd'}]
+    cm.faults.append(Fault('GET', '/profiletemplates$', 200, body=templates))
+    failed, result = run_module(MODULE, dict(BASE, uuid=[a, b], include_profile_templates=True), capsys, cm, monkeypatch)
+    assert not failed, result
+    assert result['profile_templates'] == [{'uuid': 'a039b4d0-5ce8-4eff-8651-181c6576fda3', 'name': 'Smart Card Logon',
+                                            'description': 'd'}]
+    assert sum(1 for call in cm.calls if call[1].lower().endswith('/profiletemplates')) == 1
+    cm.faults.append(Fault('GET', '/profiletemplates$', 403, body={'Message': 'denied'}))
+    failed, result = run_module(MODULE, dict(BASE, uuid=[a], include_profile_templates=True), capsys, cm, monkeypatch)
+    assert not failed and result['profile_templates'] == [] and len(result['smartcards']) == 1
+    assert result['profile_templates_error'].startswith('Listing the profile templates: forbidden (HTTP 403)')
+    assert 'their uuids stand for their names' in json.dumps(result.get('warnings'))
+    failed, result = run_module(MODULE, dict(BASE, uuid=[a]), capsys, cm, monkeypatch)
+    assert 'profile_templates' not in result

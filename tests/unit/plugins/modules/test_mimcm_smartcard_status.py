@@ -39,8 +39,6 @@ def test_ansible_doc_renders():
     ({'uuids': [], 'status': 'Retired'}, 'uuids is an empty list'),
     ({'card_ids': [], 'status': 'Retired'}, 'card_ids is an empty list'),
     ({'uuids': [U1, U1.upper()], 'status': 'Retired'}, 'uuids lists %s twice' % U1),
-    ({'uuid': '{%s}' % U1, 'status': 'Retired'}, 'is written in braces, as a card id (serial number) is: pass it in '
-                                                  'card_id (or card_ids)'),
     ({'status': 'Retired'}, 'no cards given: set uuid (or uuids), card_id (or card_ids) or card (or cards)'),
     ({'uuid': U1, 'status': 'Destroyed'}, "status 'Destroyed' is not one of Retired, Disabled, Active, Suspended"),
     ({'uuid': U1, 'status': 'Retired', 'concurrency': 0}, 'concurrency must be between'),

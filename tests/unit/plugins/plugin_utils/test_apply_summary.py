@@ -120,3 +120,9 @@ def test_summary_over_the_fold_equals_the_summary_over_the_registered_results():
 def test_summary_of_results_that_are_not_json_is_a_typed_error():
     with pytest.raises(InvalidInput, match="is not the JSON text of status module results"):
         lifecycle_summary(_check(1), ["{not json"], {})
+
+
+def test_a_refused_card_counts_as_a_failure_for_the_threshold_and_the_summary():
+    """issue 12: a planned change that ends skipped (for example a read-only account) fails the apply."""
+    state = batch_fold(status_result(["skipped", "skipped", "changed"]), None, 50)
+    assert state["failed"] == 2 and state["stop"] and state["outcomes"] == {"skipped": 2, "changed": 1}

@@ -6,7 +6,12 @@ import json
 import pytest
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
-from ansible_collections.mim.cm.plugins.plugin_utils.card_inputs import card_inputs, card_query, parse_card_file
+from ansible_collections.mim.cm.plugins.plugin_utils.card_inputs import (
+    card_inputs,
+    card_query,
+    parse_card_file,
+    read_cards_file,
+)
 
 from card_cases import C1, U1, U2, U3
 
@@ -14,8 +19,9 @@ from card_cases import C1, U1, U2, U3
 def test_ids_from_every_input_in_order_with_kinds():
     out = card_inputs(["{%s}" % C1.upper(), U1], "%s;%s" % (U2, U1), [U3],
                       file_content="uuid\n%s\n" % U3, file_name="f.csv")
-    assert out == [{"key": C1, "kind": "card_id"}, {"key": U1, "kind": "any"},
-                   {"key": U2, "kind": "uuid"}, {"key": U3, "kind": "any"}]
+    # issue 12: a card given twice is kept once and says how many times it was listed (the plan reports it)
+    assert out == [{"key": C1, "kind": "card_id"}, {"key": U1, "kind": "any", "listed": 2},
+                   {"key": U2, "kind": "uuid"}, {"key": U3, "kind": "any", "listed": 2}]
 
 
 @pytest.mark.parametrize("kwargs,message", [
@@ -57,3 +63,30 @@ def test_card_query_kinds_and_missing_of_a_looped_result():
     looped = {"results": [{"missing": ["{%s}" % U1.upper()]}, {"skipped": True}]}
     assert card_query(inputs, ["card_id", "any"], looped) == [U1, C1]
     assert card_query(inputs, "card_id", []) == [C1]
+
+
+# ---------------------------------------------------------------- issue 12 / 16: the cards file itself
+
+def test_a_header_without_data_rows_or_an_empty_json_list_says_so():
+    with pytest.raises(InvalidInput) as err:
+        card_inputs(file_content="\ufeffuuid\n\n", file_name="changes/CHG1.csv")
+    assert str(err.value) == ("changes/CHG1.csv has a header line ('uuid') but no data rows: add one card per line "
+                              "under the header")
+    with pytest.raises(InvalidInput, match=r"^c.json lists no cards: the JSON list is empty$"):
+        card_inputs(file_content="[]", file_name="c.json")
+
+
+def test_read_cards_file_names_the_variable_the_value_and_the_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "changes").mkdir()
+    (tmp_path / "changes" / "ok.csv").write_bytes("\ufeffuuid\n%s\n".encode() % U1.encode())
+    read = read_cards_file("changes/ok.csv", "smartcard_lifecycle_cards_file")
+    assert read == {"text": "uuid\n%s\n" % U1, "path": str(tmp_path / "changes" / "ok.csv"), "error": ""}
+    given = "{{ playbook_dir }}/changes/ok.csv"
+    read = read_cards_file(given, "smartcard_lifecycle_cards_file")
+    assert read["text"] is None and read["error"].startswith(
+        "smartcard_lifecycle_cards_file %r cannot be read (there is no such file): looked for %s. A relative path"
+        % (given, tmp_path / "{{ playbook_dir }}" / "changes" / "ok.csv"))
+    assert "is a directory" in read_cards_file("changes", "v")["error"]
+    (tmp_path / "latin1.csv").write_bytes(b"uuid\n\xe9\n")
+    assert "it is not UTF-8 text" in read_cards_file(str(tmp_path / "latin1.csv"), "v")["error"]

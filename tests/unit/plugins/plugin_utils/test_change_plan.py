@@ -105,7 +105,7 @@ def test_missing_card_row_and_totals():
     assert change_plan.plan_row(U3, None, "Retired")["action"] == "missing"
     assert plan["totals"] == {"change": 1, "already_done": 1, "cannot": 1, "missing": 1, "total": 4}
     assert plan["status_counts"] == {"Active": 2, "Retired": 1, "Missing": 1}
-    assert [set(r) for r in plan["rows"]] == [set(change_plan.ROW_FIELDS)] * 4
+    assert [set(r) for r in plan["rows"]] == [set(change_plan.ROW_FIELDS + change_plan.DISPLAY_FIELDS)] * 4
 
 
 def test_digest_ignores_everything_but_target_ticket_and_rows():
@@ -113,3 +113,52 @@ def test_digest_ignores_everything_but_target_ticket_and_rows():
     assert change_plan.plan_digest(dict(plan, meta={"x": 1}, totals={})) == plan["digest"]
     assert change_plan.plan_digest(dict(plan, rows=list(reversed(plan["rows"])))) == plan["digest"]
     assert change_plan.plan_digest(dict(plan, change_ticket="other")) != plan["digest"]
+
+
+# ---------------------------------------------------------------- issue 12: plans an approver can read
+
+T1 = "a039b4d0-5ce8-4eff-8651-181c6576fda3"
+T2 = "bbbb0000-0000-4000-8000-00000000000a"
+OWNER = "8f1590dc-d932-4b66-8e68-2e91c5880780"
+
+
+def _named_info():
+    cards = [dict(card(U1, "Active", template=T1), assigned_user_uuid=OWNER.upper()),
+             dict(card(U2, "Active", template=T2), assigned_user_uuid=OWNER),
+             card(U4, "Retired", ops=(), template="cccc0000-0000-4000-8000-00000000000c")]
+    return [{"smartcards": cards, "missing": [U3],
+             "profile_templates": [{"uuid": T1.upper(), "name": "Smart Card Logon"}, {"uuid": T2, "name": "Executive"}]}]
+
+
+def test_display_fields_name_the_template_and_owner_and_leave_the_digest_alone():
+    inputs = card_inputs([U1, U2, U3, U4])
+    named = change_plan.lifecycle_plan(inputs, _named_info(), "Retired", "CHG1", {"executive": True, T1: False})
+    bare = change_plan.lifecycle_plan(inputs, [{k: v for k, v in _named_info()[0].items() if k != "profile_templates"}],
+                                      "Retired", "CHG1")
+    assert named["digest"] == bare["digest"] == change_plan.plan_digest(named)
+    rows = {r["key"]: r for r in named["rows"]}
+    assert rows[U1]["profile_template"] == "Smart Card Logon" and rows[U1]["owner_uuid"] == OWNER
+    assert rows[U1]["needs_approval"] is False and rows[U2]["needs_approval"] is True
+    assert rows[U4]["profile_template"] == "cccc0000-0000-4000-8000-00000000000c"  # not visible: its uuid
+    assert rows[U4]["needs_approval"] is None and rows[U3]["profile_template"] is None
+    assert named["templates_named"] and not bare["templates_named"]
+    assert [(t["profile_template"], t["change"], t["already_done"], t["missing"], t["total"]) for t in named["by_template"]] == [
+        ("Executive", 1, 0, 0, 1), ("Smart Card Logon", 1, 0, 0, 1),
+        ("cccc0000-0000-4000-8000-00000000000c", 0, 1, 0, 1), ("(no card)", 0, 0, 1, 1)]
+
+
+def test_a_row_with_display_fields_changes_the_digest_only_through_its_decision_fields():
+    plan = mixed_plan()
+    rows = [dict(r, profile_template="x", owner_uuid="y", needs_approval=True) for r in plan["rows"]]
+    assert change_plan.plan_digest(dict(plan, rows=rows)) == plan["digest"]
+    rows[0]["reason"] = "another wording"
+    assert change_plan.plan_digest(dict(plan, rows=rows)) != plan["digest"]
+
+
+def test_cards_listed_twice_are_planned_once_and_recorded_outside_the_digest():
+    once = change_plan.lifecycle_plan(card_inputs([U1, U2]), _named_info(), "Retired", "CHG1")
+    twice = change_plan.lifecycle_plan(card_inputs([U1, U2, U1], [U1], file_content="uuid\n%s\n" % U2,
+                                                   file_name="c.csv"), _named_info(), "Retired", "CHG1")
+    assert twice["digest"] == once["digest"] and twice["totals"] == once["totals"]
+    assert once["duplicates"] == {"count": 0, "cards": []}
+    assert twice["duplicates"] == {"count": 3, "cards": [{"key": U1, "times": 3}, {"key": U2, "times": 2}]}

@@ -41,3 +41,17 @@ def test_chunk_size_below_one_is_a_typed_error(size):
     with pytest.raises(InvalidInput) as err:
         inventory_chunks([{"key": U1, "kind": "uuid"}], size)
     assert str(err.value) == "inventory_chunks: the chunk size must be at least 1, got %s" % (size,)
+
+
+def test_templates_are_named_by_the_one_listing_whatever_the_chunk():
+    """issue 12: the report role lists the profile templates with its first chunk only."""
+    from ansible_collections.mim.cm.plugins.plugin_utils.inventory import inventory_fold
+    t1, t2 = "a039b4d0-5ce8-4eff-8651-181c6576fda3", "bbbb0000-0000-4000-8000-00000000000b"
+    first = {"smartcards": [{"uuid": "aaaaaaaa-0000-4000-8000-000000000001", "status": 3, "status_name": "Active",
+                             "profile_template_uuid": t1}],
+             "profile_templates": [{"uuid": t1.upper(), "name": "Smart Card Logon"}, {"uuid": t2, "name": "Executive"}]}
+    second = {"smartcards": [{"uuid": "aaaaaaaa-0000-4000-8000-000000000002", "status": 3, "status_name": "Active",
+                              "profile_template_uuid": t2}]}
+    summary = inventory_fold([second], inventory_fold([first])["summary"])["summary"]
+    assert {t["profile_template_uuid"]: t.get("profile_template") for t in summary["templates"]} == {
+        t1: "Smart Card Logon", t2: "Executive"}

@@ -29,5 +29,6 @@ def test_statuses_in_table_order_then_the_others_alphabetically():
 def test_outcomes_meta_cards_and_templates():
     assert outcome_rows({"zzz": 1, "failed": 2, "changed": 3}) == [("changed", 3), ("failed", 2), ("zzz", 1)]
     assert meta_rows({"b": "", "a": 1, "c": None, "d": []}) == [("a", 1)]
-    assert card_rows([{"key": "k", "outcome": "failed"}]) == [("k", "", "", "", "failed", "", "")]
+    assert card_rows([{"key": "k", "outcome": "failed"}]) == [("k", "", "", "", "", "failed", "", "")]
+    assert card_rows([{"key": "k", "outcome": "not_started"}])[0][5] == "not attempted (its batch did not run)"
     assert template_rows({"templates": [{"profile_template_uuid": "t", "cards": 2}]}) == [("t", 2)]

@@ -17,4 +17,5 @@ def test_three_texts_and_a_brief_without_the_cards():
     assert files["md"] == report_markdown(summary) and files["html"] == report_html(summary)
     assert files["brief"] == {"kind": "apply", "meta": {"t": 1}, "outcomes": {"failed": 3}, "counts_before": {},
                               "counts_after": {}, "total": 3, "ok": False, "failed_count": 3,
-                              "failed_first": failed[:2], "pending_count": 1}
+                              "failed_first": failed[:2], "pending_count": 1,
+                              "level": "bad", "verdict": "FAILED", "headline": "3 could not be changed"}

@@ -1,4 +1,4 @@
-"""Connection options: argument spec, environment fallbacks, validation, auth objects."""
+"""Connection options: argument spec, environment fallbacks, validation, auth objects (mimcm_connection.py)."""
 
 import pytest
 
@@ -10,10 +10,19 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_connection import (
     ConnectionConfig,
     connection_argument_spec,
 )
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput, MissingDependency
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput, MissingDependency, redact
 
 OPTIONS = ('url', 'api_path', 'auth', 'username', 'password', 'token', 'validate_certs', 'ca_path', 'timeout',
-           'retries', 'allow_insecure_http')
+           'retries', 'allow_insecure_http', 'kerberos_service_host', 'kerberos_keytab', 'mutual_authentication',
+           'adfs_url', 'client_id', 'client_secret', 'resource')
+ADFS = {'auth': 'adfs', 'username': None, 'password': None, 'adfs_url': 'https://adfs.contoso.com',
+        'client_id': 'mimcm-ansible', 'client_secret': 'cs3cret'}
+
+
+def adfs(**changes):
+    options = dict(ADFS)
+    options.update(changes)
+    return options
 
 
 def cfg(**kw):
@@ -30,6 +39,9 @@ def test_spec_has_every_option_with_an_env_fallback():
         assert option['fallback'][1] == [ENV_VARS[name]] and ENV_VARS[name] == 'MIMCM_' + name.upper()
     assert spec['password']['no_log'] and spec['token']['no_log']
     assert spec['ca_path']['type'] == 'path'
+    assert spec['client_secret']['no_log'] and spec['kerberos_keytab']['type'] == 'path'
+    assert spec['mutual_authentication']['default'] == 'optional'
+    assert 'adfs' in spec['auth']['choices']
 
 
 def test_env_fallbacks_fill_options_and_secrets_are_no_log(monkeypatch):
@@ -74,10 +86,12 @@ def test_bad_urls(url):
     assert 'u:p' not in str(exc.value)
 
 
-@pytest.mark.parametrize('auth,extra', [('ntlm', {}), ('bearer', {'token': 't'}), ('kerberos', {})])
+@pytest.mark.parametrize('auth,extra', [('ntlm', {}), ('bearer', {'token': 't'}), ('kerberos', {}),
+                                        ('adfs', dict(ADFS))])
 def test_plain_http_with_credentials_is_refused(auth, extra):
+    extra = dict(extra, auth=auth)
     with pytest.raises(InvalidInput) as exc:
-        cfg(url='http://cm.contoso.com', auth=auth, **extra)
+        cfg(url='http://cm.contoso.com', **extra)
     assert 'allow_insecure_http' in str(exc.value) and 'plain http' in str(exc.value)
 
 
@@ -129,6 +143,17 @@ def test_timeout_and_retries_bounds():
 def test_secrets_listed():
     assert cfg(password='p1').secrets == ('p1',)
     assert cfg(auth='bearer', token='t1', username=None, password=None).secrets == ('t1',)
+    assert cfg(**ADFS).secrets == ('cs3cret',)
+
+
+def test_secrets_taken_early_still_cover_tokens_obtained_later():
+    config = cfg(**ADFS)
+    early = config.secrets
+    kept = tuple(early)
+    config.obtained_secrets.append('token-from-adfs')
+    assert list(early) == ['cs3cret', 'token-from-adfs'] and kept == ('cs3cret',)
+    assert redact('x token-from-adfs cs3cret', kept) == 'x token-from-adfs ********'  # a plain copy would not
+    assert redact('x token-from-adfs cs3cret y', early) == 'x ******** ******** y'
 
 
 def test_ntlm_auth_object_takes_both_username_forms():
@@ -173,3 +198,80 @@ def test_empty_environment_variable_counts_as_unset(monkeypatch):
     p = result.validated_parameters
     assert p['auth'] == 'ntlm' and p['timeout'] == 30 and p['retries'] == 3 and p['validate_certs'] is True
     assert p['ca_path'] is None and p['password'] is None
+
+
+def test_kerberos_options():
+    c = cfg(auth='kerberos', username=None, password=None, kerberos_service_host='cmweb01.contoso.com',
+            mutual_authentication='REQUIRED')
+    assert c.kerberos_service_host == 'cmweb01.contoso.com' and c.mutual_authentication == 'required'
+    assert cfg(auth='kerberos', username=None, password=None).mutual_authentication == 'optional'
+    for host in ('HTTP/cmweb01', 'https://cmweb01', 'cmweb01:443', 'a b'):
+        with pytest.raises(InvalidInput, match='kerberos_service_host .* is not a host name'):
+            cfg(auth='kerberos', username=None, password=None, kerberos_service_host=host)
+    with pytest.raises(InvalidInput, match='mutual_authentication .* is not one of optional, required, disabled'):
+        cfg(auth='kerberos', username=None, password=None, mutual_authentication='sometimes')
+
+
+def test_kerberos_keytab_needs_username_and_no_password(tmp_path):
+    keytab = tmp_path / 'svc.keytab'
+    keytab.write_bytes(b'\x05\x02')
+    c = cfg(auth='kerberos', username='svc@CONTOSO.COM', password=None, kerberos_keytab=str(keytab))
+    assert c.kerberos_keytab == str(keytab)
+    with pytest.raises(InvalidInput, match='kerberos_keytab needs username'):
+        cfg(auth='kerberos', username=None, password=None, kerberos_keytab=str(keytab))
+    with pytest.raises(InvalidInput, match='kerberos_keytab needs username'):
+        cfg(auth='kerberos', username='svc@CONTOSO.COM', password='pw', kerberos_keytab=str(keytab))
+    with pytest.raises(InvalidInput, match='kerberos_keytab .* does not exist'):
+        cfg(auth='kerberos', username='svc@CONTOSO.COM', password=None, kerberos_keytab=str(tmp_path / 'none'))
+
+
+def test_options_of_another_auth_method_warn():
+    c = cfg(kerberos_service_host='cmweb01', adfs_url='https://adfs.contoso.com')
+    assert 'kerberos_service_host is ignored: it is only used with auth=kerberos' in c.warnings
+    assert 'adfs_url is ignored: it is only used with auth=adfs' in c.warnings
+
+
+@pytest.mark.parametrize('adfs_url,token_url', [
+    ('https://adfs.contoso.com', 'https://adfs.contoso.com/adfs/oauth2/token'),
+    ('https://adfs.contoso.com/', 'https://adfs.contoso.com/adfs/oauth2/token'),
+    ('https://adfs.contoso.com/adfs', 'https://adfs.contoso.com/adfs/oauth2/token'),
+    ('https://adfs.contoso.com:8443/adfs/oauth2/token/', 'https://adfs.contoso.com:8443/adfs/oauth2/token'),
+])
+def test_adfs_token_url(adfs_url, token_url):
+    assert cfg(**adfs(adfs_url=adfs_url)).adfs_token_url == token_url
+
+
+def test_adfs_resource_defaults_to_the_cm_site():
+    """Microsoft's ConfigureMimCMClientAndRelyingParty.ps1 registers the CM relying party as
+    https://<CM server FQDN>/certificatemanagement."""
+    assert cfg(**ADFS).resource == 'https://cm.contoso.com/certificatemanagement'
+    assert cfg(url='https://CM.contoso.com:443/', **ADFS).resource == 'https://cm.contoso.com/certificatemanagement'
+    assert cfg(url='https://cm.contoso.com:8443', **ADFS).resource == 'https://cm.contoso.com:8443/certificatemanagement'
+    assert cfg(resource='urn:mimcm', **ADFS).resource == 'urn:mimcm'
+
+
+def test_adfs_requirements():
+    for missing in ('adfs_url', 'client_id', 'client_secret'):
+        with pytest.raises(InvalidInput, match='auth=adfs needs adfs_url, client_id and client_secret .*missing: %s'
+                           % missing) as exc:
+            cfg(**adfs(**{missing: None}))
+        assert 'cs3cret' not in str(exc.value)
+    with pytest.raises(InvalidInput, match='adfs_url .* is not an http'):
+        cfg(**adfs(adfs_url='adfs.contoso.com'))
+    with pytest.raises(InvalidInput, match='refusing to send the ADFS client secret over plain http'):
+        cfg(**adfs(adfs_url='http://adfs.contoso.com'))
+
+
+def test_adfs_env_fallbacks(monkeypatch):
+    for name, value in (('MIMCM_AUTH', 'adfs'), ('MIMCM_ADFS_URL', 'https://adfs.contoso.com'),
+                        ('MIMCM_CLIENT_ID', 'ansible'), ('MIMCM_CLIENT_SECRET', 'envsecret'),
+                        ('MIMCM_RESOURCE', 'urn:cm'), ('MIMCM_KERBEROS_SERVICE_HOST', 'cmweb01'),
+                        ('MIMCM_MUTUAL_AUTHENTICATION', 'disabled')):
+        monkeypatch.setenv(name, value)
+    result = ArgumentSpecValidator(connection_argument_spec()).validate({'url': 'https://cm.contoso.com'})
+    assert result.error_messages == []
+    p = result.validated_parameters
+    assert (p['auth'], p['client_id'], p['resource'], p['mutual_authentication']) == ('adfs', 'ansible', 'urn:cm',
+                                                                                      'disabled')
+    assert 'envsecret' in result._no_log_values
+    assert ConnectionConfig.from_params(p).adfs_token_url == 'https://adfs.contoso.com/adfs/oauth2/token'
