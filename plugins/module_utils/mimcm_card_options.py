@@ -12,6 +12,7 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import Invalid
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import validate_guid_list
 
 CARD_OPTIONS = (('uuid', 'uuids'), ('card_id', 'card_ids'), ('card', 'cards'))
+ID_KIND_WORDS = {'uuid': 'uuid', 'card_id': 'card_id (serial number)', 'any': 'uuid or card_id (serial number)'}
 NONE_GIVEN = 'no cards given: set uuid (or uuids), card_id (or card_ids) or card (or cards)'
 
 

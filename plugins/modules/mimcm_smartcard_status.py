@@ -77,6 +77,15 @@ options:
         O(fail_on_skipped).
     type: bool
     default: true
+  check_operations:
+    description:
+      - Read each card's operations (what the caller may request) before creating a request, and skip the card when
+        the needed one is not listed.
+      - V(false) trusts a permission read shortly before (the plan of M(mim.cm.smartcard_lifecycle) did) and saves one
+        call per card; the server's answer to the request then decides, and a refusal (HTTP 403) is reported for the
+        card.
+    type: bool
+    default: true
   fail_on_skipped:
     description:
       - Fail the task (after all cards were processed) when any card RV(results[].state=skipped), that is when a
@@ -116,8 +125,10 @@ attributes:
 notes:
   - "RV(changed) is true when the server state changed: a card status was set, a request was created
     (also when it then waits for approval), or a request left executing was completed."
-  - "HTTP calls per card for a retirement: read the card, read its operations, create the request, read the
-    request, set the card status, complete the request. A card already in the target status costs one read."
+  - "HTTP calls per card for a retirement: read the card, read its operations (not with O(check_operations=false)),
+    create the request, read the request, set the card status, complete the request. A card already in the target
+    status costs one read. Once per run, the open requests are listed (one listing per open status), and the status
+    integer of a new request is looked up in the server's name-filtered listings until it is learned."
 seealso:
   - module: mim.cm.mimcm_smartcard_info
 '''
@@ -319,6 +330,7 @@ def main():
         complete_request=dict(type='bool', default=True),
         fail_on_error=dict(type='bool', default=True),
         fail_on_skipped=dict(type='bool', default=True),
+        check_operations=dict(type='bool', default=True),
         audit_log=dict(type='path'),
         audit_context=dict(type='dict'),
     )
@@ -331,7 +343,7 @@ def main():
             base.client, params['status'], comment=check_text(params['comment'], 'comment'), request_id=params['request_id'],
             complete_request=params['complete_request'], check_mode=base.check_mode,
             concurrency=params['concurrency'], processes=params['processes'],
-            data_items=data_items(params['data_collection']))
+            data_items=data_items(params['data_collection']), check_operations=params['check_operations'])
         audit = NoAudit()
         if params['audit_log']:
             audit = AuditLog(params['audit_log'], params['audit_context'], secrets=base.config.secrets,

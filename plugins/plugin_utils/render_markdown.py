@@ -42,9 +42,10 @@ def md_table(headers, rows):
 
 def plan_markdown(plan, meta=None):
     totals = plan.get("totals", {})
-    lines = ["# Smart card change plan %s: %d card(s) to change to %s" % (
-                 escape_md(plan.get("change_ticket")) or "(no change ticket)", totals.get("change", 0),
-                 escape_md(plan.get("target_status"))), "",
+    title = "# Smart card change plan %s: %d card(s) to change to %s" % (
+        escape_md(plan.get("change_ticket")) or "(no change ticket)", totals.get("change", 0),
+        escape_md(plan.get("target_status")))
+    lines = [title, "",
              "- Target status: **%s**" % escape_md(plan.get("target_status")),
              "- Change ticket: %s" % (escape_md(plan.get("change_ticket")) or "(none)"),
              "- Digest (SHA-256): `%s`" % plan.get("digest"), ""]
