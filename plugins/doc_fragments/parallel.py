@@ -10,8 +10,8 @@ class ModuleDocFragment(object):
 options:
   concurrency:
     description:
-      - How many cards are worked on at the same time. Each worker thread keeps its own kept-alive connection, so
-        this is also the most connections (and NTLM or Kerberos handshakes) the module opens.
+      - How many cards (or requests) are worked on at the same time. Each worker thread keeps its own kept-alive
+        connection, so this is also the most connections (and NTLM or Kerberos handshakes) the module opens.
       - Between 1 and 64.
     type: int
     default: 8

@@ -30,7 +30,7 @@ class AuditLog(object):
         self.path = path
         self.keys = tuple(keys)  # the record keys of each line (RECORD_KEYS: a card's)
         self.context = dict(context or {})
-        self.secrets = tuple(secrets)
+        self.secrets = secrets  # live: tokens obtained later in the run are redacted too
         self.check_mode = check_mode
         self._lock = threading.Lock()  # appends
         self._sync_lock = threading.Lock()  # fsyncs

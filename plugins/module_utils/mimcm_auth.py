@@ -15,15 +15,7 @@ import traceback
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_auth_kerberos
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_auth_adfs import build_adfs_auth
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MissingDependency
-
-REQUESTS_IMP_ERR = None
-try:
-    from requests.auth import AuthBase
-    HAS_REQUESTS = True
-except ImportError:
-    REQUESTS_IMP_ERR = traceback.format_exc()
-    HAS_REQUESTS = False
-    AuthBase = object
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_requests_lib import AuthBase
 
 REQUESTS_NTLM_IMP_ERR = None
 try:

@@ -14,13 +14,7 @@ import threading
 import time
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
-
-try:
-    import requests
-    from requests.auth import AuthBase
-except ImportError:  # the module base reports the missing package
-    requests = None
-    AuthBase = object
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_requests_lib import AuthBase, requests
 
 # renew a token when less than this share of its lifetime (at most RENEW_MARGIN_MAX seconds) is left
 RENEW_SHARE = 0.2

@@ -39,6 +39,7 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import (
     transition_problem,
 )
 
+
 class StatusChanger(object):
     """Backend of mimcm_smartcard_status: move cards to ``status``, one result per card."""
 

@@ -17,18 +17,11 @@ Every call here is a GET: the probe never writes.
 import os
 import re
 import time
-import traceback
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import normalize_guid
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_requests_lib import requests
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_transport import USER_AGENT
 
-REQUESTS_IMP_ERR = None
-try:
-    import requests
-    HAS_REQUESTS = True
-except ImportError:
-    REQUESTS_IMP_ERR = traceback.format_exc()
-    HAS_REQUESTS = False
 
 _clock = getattr(time, 'monotonic', time.time)
 SAMPLE_FIELDS = (('Uuid', 'uuid'), ('Status', 'status'), ('RequestType', 'request_type'),

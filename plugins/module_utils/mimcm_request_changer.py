@@ -32,8 +32,8 @@ def settable_state(value):
     """The request status ``state`` names (any letter case): Canceled, Abandoned or Completed; else InvalidInput."""
     name = _STATES.get(str(value).strip().lower()) if value is not None else None
     if name is None:
-        raise errors.InvalidInput('state %r cannot be set through the API: use canceled, abandoned or completed (approving '
-                           'or denying a request is for a CM approver, in the CM portal)' % (value,))
+        raise errors.InvalidInput('state %r cannot be set through the API: use canceled, abandoned or completed '
+                                  '(approving or denying a request is for a CM approver, in the CM portal)' % (value,))
     return name
 
 

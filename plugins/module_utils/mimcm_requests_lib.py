@@ -11,9 +11,9 @@ import traceback
 REQUESTS_IMP_ERR = None
 try:
     import requests
-    from requests.auth import AuthBase
-    from requests.utils import quote
-    from urllib3.exceptions import InsecureRequestWarning
+    from requests.auth import AuthBase  # pylint: disable=unused-import  # for the auth modules
+    from requests.utils import quote  # pylint: disable=unused-import  # for the transport
+    from urllib3.exceptions import InsecureRequestWarning  # pylint: disable=unused-import  # for the transport
     HAS_REQUESTS = True
 except ImportError:
     REQUESTS_IMP_ERR = traceback.format_exc()

@@ -100,7 +100,8 @@ def error_for(response, doing, card, config):
             return errors.AuthFailed(
                 '%s: the server refused the %s token (HTTP 401, auth=%s). %s' % (
                     doing, 'ADFS' if config.auth == 'adfs' else 'bearer', config.auth,
-                    'Check client_id, client_secret, resource and adfs_url' if config.auth == 'adfs' else
+                    'Check client_id (%s), client_secret, resource and adfs_url' % getattr(config, 'client_id', None)
+                    if config.auth == 'adfs' else
                     'Check token (MIMCM_TOKEN): it may have expired, or be for another resource'),
                 card=card, http_status=code)
         who = config.username or 'the Kerberos ticket of the credential cache'

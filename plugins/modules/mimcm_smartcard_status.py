@@ -81,7 +81,7 @@ options:
     description:
       - Read each card's operations (what the caller may request) before creating a request, and skip the card when
         the needed one is not listed.
-      - V(false) trusts a permission read shortly before (the plan of M(mim.cm.smartcard_lifecycle) did) and saves one
+      - V(false) trusts a permission read shortly before (the plan of the role C(mim.cm.smartcard_lifecycle) did) and saves one
         call per card; the server's answer to the request then decides, and a refusal (HTTP 403) is reported for the
         card.
     type: bool

@@ -1,9 +1,6 @@
 """The card result shape."""
 
-
-
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import card_to_result
-
 
 
 def test_card_to_result_shape():

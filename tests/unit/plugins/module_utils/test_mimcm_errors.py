@@ -1,7 +1,5 @@
 """Typed errors and redaction."""
 
-
-
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 
 from mimcm_fakes import SECRET

@@ -63,8 +63,8 @@ def test_cancel_each_open_request_once_skip_finished_keep_canceled(cm, client):
         assert r['state'] == 'skipped' and r['after'] == status
         assert r['msg'] == ('request %s left %s: a request cannot go from %s to Canceled (allowed from: Pending, '
                             'Approved, Executing)' % (ids[status], status, status))
-    assert sorted(c[1].rsplit('/', 1)[1] for c in puts(cm)) == sorted(ids[s] for s in ('Pending', 'Approved',
-                                                                                         'Executing'))
+    marked = sorted(c[1].rsplit('/', 1)[1] for c in puts(cm))
+    assert marked == sorted(ids[s] for s in ('Pending', 'Approved', 'Executing'))
     assert [r['id'] for r in results] == [r['id'] for r in requests]  # input order
 
 

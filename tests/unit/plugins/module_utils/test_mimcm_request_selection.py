@@ -67,8 +67,8 @@ def test_a_status_alone_is_refused_where_narrowing_is_required():
 
 
 def test_ids_and_statuses_are_normalised_and_merged():
-    selection = RequestSelection.from_params(params(id=['{%s}' % R1.upper(), R1], status=['pending', 'PENDING',
-                                                                                           'Approved']))
+    given = params(id=['{%s}' % R1.upper(), R1], status=['pending', 'PENDING', 'Approved'])
+    selection = RequestSelection.from_params(given)
     assert selection.ids == [R1] and selection.statuses == ['Pending', 'Approved']
     assert status_filters([' none ']) == ['None']
     assert selection.cards is None

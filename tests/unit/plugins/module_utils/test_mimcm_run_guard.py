@@ -69,6 +69,6 @@ def test_the_stop_is_shared_with_forked_workers():
         os._exit(0)
     os.waitpid(pid, 0)
     assert guard.reason == 'TLS verification failed' and guard.error is None
-    with pytest.raises(errors.RunStopped, match='Reading the card for card c1: not attempted: the run stopped because '
-                                                 'TLS verification failed'):
+    expected = 'Reading the card for card c1: not attempted: the run stopped because TLS verification failed'
+    with pytest.raises(errors.RunStopped, match=expected):
         guard.check('reading the card', 'c1')
