@@ -10,13 +10,12 @@ class ModuleDocFragment(object):
 options:
   url:
     description:
-      - Base URL of the MIM CM server, for example C(https://cm.contoso.com).
+      - Base URL of the MIM CM server, for example C(https://cm.contoso.com). Required, here or in E(MIMCM_URL).
       - O(api_path) is appended unless the URL already ends with it.
       - Falls back to the E(MIMCM_URL) environment variable.
       - Plain C(http://) is refused for O(auth=ntlm), O(auth=kerberos), O(auth=adfs) and O(auth=bearer) unless
         O(allow_insecure_http=true).
     type: str
-    required: true
   api_path:
     description:
       - Path of the CM REST API under O(url).

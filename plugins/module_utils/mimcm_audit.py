@@ -77,6 +77,17 @@ class AuditLog(object):
                 self._fd = None
 
 
+def audited(audit, result, target):
+    """``result`` after its audit line is written; an item whose line could not be written has failed."""
+    if audit.path is not None:
+        try:
+            audit.write(result, target)
+        except OSError as exc:
+            result['state'] = 'failed'
+            result['msg'] += ' (and writing the audit log %s failed: %s)' % (audit.path, exc.strerror)
+    return result
+
+
 class NoAudit(object):
     """The audit log of a run that keeps none."""
 

@@ -10,7 +10,7 @@ gets a result whatever happens to the others, and its audit line as soon as it i
 """
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit, audited
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import ID_KIND_WORDS, NONE_GIVEN, mixed_up_hint
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import (
     blank_result,
@@ -122,14 +122,7 @@ class StatusChanger(object):
         return self._audited(result)
 
     def _audited(self, result):
-        """``result`` after its audit line is written; a card whose line could not be written has failed."""
-        if self.audit.path is not None:
-            try:
-                self.audit.write(result, self.target)
-            except OSError as exc:
-                result['state'] = 'failed'
-                result['msg'] += ' (and writing the audit log %s failed: %s)' % (self.audit.path, exc.strerror)
-        return result
+        return audited(self.audit, result, self.target)
 
     def _lost(self, query, reason):
         """The result of a card whose worker process ended before reporting it (mimcm_parallel)."""

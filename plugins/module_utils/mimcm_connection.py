@@ -68,7 +68,8 @@ def env_fallback(*names):
 def connection_argument_spec():
     """A fresh copy of the connection options' argument spec."""
     return dict(
-        url=dict(type='str', required=True, fallback=(env_fallback, [ENV_VARS['url']])),
+        # required, but checked by ConnectionConfig, so that its message (and not Ansible's generic one) is given
+        url=dict(type='str', fallback=(env_fallback, [ENV_VARS['url']])),
         api_path=dict(type='str', default=DEFAULT_API_PATH, fallback=(env_fallback, [ENV_VARS['api_path']])),
         auth=dict(type='str', default='ntlm', choices=list(AUTH_METHODS),
                   fallback=(env_fallback, [ENV_VARS['auth']])),
@@ -152,6 +153,7 @@ class ConnectionConfig(object):
     @classmethod
     def from_params(cls, params):
         kwargs = dict((k, params.get(k)) for k in CONNECTION_OPTIONS if params.get(k) is not None)
+        kwargs.setdefault('url', None)  # missing: _validate says so in the collection's words
         return cls(**kwargs)
 
     @property

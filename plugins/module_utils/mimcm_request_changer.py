@@ -10,7 +10,7 @@ answer confirmed. Requests run concurrently; each gets its audit line as soon as
 """
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit, audited
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import REQUEST_STATUS_SOURCES, SETTABLE_REQUEST_STATUSES
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import (
     MAX_CONCURRENCY,
@@ -78,13 +78,7 @@ class RequestChanger(object):
         return self._audited(result)
 
     def _audited(self, result):
-        if self.audit.path is not None:
-            try:
-                self.audit.write(result, self.target)
-            except OSError as exc:
-                result['state'] = 'failed'
-                result['msg'] += ' (and writing the audit log %s failed: %s)' % (self.audit.path, exc.strerror)
-        return result
+        return audited(self.audit, result, self.target)
 
     def _lost(self, request, reason):
         result = change_result(request)

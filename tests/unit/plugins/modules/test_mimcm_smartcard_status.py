@@ -46,6 +46,8 @@ def test_ansible_doc_renders():
     ({'uuid': U1, 'status': 'Retired', 'request_id': 'r1'}, "request_id 'r1' is not a GUID"),
     ({'uuid': U1, 'status': 'Retired', 'audit_log': '/nonexistent-dir/a.jsonl'}, 'audit_log'),
     ({'uuid': U1, 'status': 'Retired', 'url': 'http://cm.example.test'}, 'allow_insecure_http'),
+    ({'uuid': U1, 'status': 'Retired', 'url': None},
+     'url is required (or set MIMCM_URL): the CM server, e.g. https://cm.contoso.com'),
 ])
 def test_status_bad_input_fails_before_any_http_call(args, message, capsys, no_http):
     failed, result = run_module(MODULE, dict(BASE, **args), capsys)
