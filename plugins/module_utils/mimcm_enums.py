@@ -7,7 +7,7 @@ SmartcardStatus, RequestStatus and RequestType (names <-> integers), the words o
 list, and the rules: which statuses a card may move to and from, which is terminal, which request
 type authorises a target status, which request statuses are open or executable. The numbers are
 recorded with their evidence in docs/enumerations.md (the public reference names the members but
-not all numbers). The module (before a write) and the plan (plugin_utils) both ask here; each
+not all numbers). The module (before a write) and the plan (on the controller) both ask here; each
 words its own reasons.
 
 An integer that is not in a table is reported as ``Unknown(<n>)``, never an exception.

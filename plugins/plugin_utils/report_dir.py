@@ -19,7 +19,7 @@ import re
 from ansible_collections.mim.cm.plugins.plugin_utils.plain_data import clip
 
 PLAN_FILE = re.compile(r"^plan-([0-9a-f]{64})\.json$")
-TIMESTAMPED = re.compile(r"-\d{8}T\d{6}Z$")
+TIMESTAMPED = re.compile(r"-\d{4}\d{4}T\d{6}Z$")  # -YYYYMMDDTHHMMSSZ
 APPLY_REPORT = re.compile(r"^apply-[0-9a-f]{12}-.+\.json$")
 
 
