@@ -103,12 +103,13 @@ def test_retire_idempotence_check_mode_diff_terminal_pending_and_lost_post(msim,
     assert r['diff'] == {'before': {key: 'Active'}, 'after': {key: 'Retired'}}
     assert '-    "%s": "Active"' % key in run.stdout and '+    "%s": "Retired"' % key in run.stdout
 
+    # issue 12: a change the task asked for that is not allowed fails the task (fail_on_skipped, default true)
     r = run['terminal']
-    assert not r['failed'] and not r['changed'] and r['results'][0]['state'] == 'skipped'
-    assert 'terminal' in r['results'][0]['msg']
+    assert r['failed'] and not r['changed'] and r['results'][0]['state'] == 'skipped'
+    assert 'terminal' in r['results'][0]['msg'] and '1 of 1 cards skipped, not changed to Disabled as asked' in r['msg']
 
     r = run['restricted']
-    assert not r['failed'] and r['results'][0]['state'] == 'skipped'
+    assert r['failed'] and r['results'][0]['state'] == 'skipped'
     assert 'the caller may not request Retire for this card (operations: ' in r['results'][0]['msg']
     assert not msim.requests(card=restricted['Uuid'])
 
@@ -222,13 +223,13 @@ def test_reader_wrong_password_and_malformed_input(msim, take, play):
         {'name': 'empty list', STATUS: {'uuids': [], 'status': 'Retired'}, 'register': 'empty'},
         {'name': 'card_id, the option of the info module', STATUS: {'card_id': ['zz'], 'status': 'Retired'},
          'register': 'card_id'},
-        {'name': 'no card option', STATUS: {'status': 'Retired'}, 'register': 'none'},
+        {'name': 'no card option', STATUS: {'status': 'Retired'}, 'register': 'no_cards'},
         {'name': 'info: bad card id', 'mim.cm.mimcm_smartcard_info': {'card_id': ['zz']}, 'register': 'bad_info'},
         admin(msim, '/stats', 's1'),
     ], defaults=connection(msim))
     assert run.rc == 0, run
-    r = run['reader']
-    assert not r['failed'] and r['results'][0]['state'] == 'skipped'
+    r = run['reader']  # a read-only account: the lost card stays Active, so the task is not green (issue 12)
+    assert r['failed'] and r['results'][0]['state'] == 'skipped' and 'Set fail_on_skipped=false' in r['msg']
     assert 'may not request Retire for this card (operations: none)' in r['results'][0]['msg']
 
     r = run['reader_unknown']
@@ -253,7 +254,7 @@ def test_reader_wrong_password_and_malformed_input(msim, take, play):
         'bad_status': "status 'Shredded' is not one of Retired, Disabled, Active, Suspended",
         'empty': 'uuids is an empty list',
         'card_id': "card_id[0] 'zz' is not a GUID",
-        'none': 'no cards given: set uuid (or uuids), card_id (or card_ids) or card (or cards)',
+        'no_cards': 'no cards given: set uuid (or uuids), card_id (or card_ids) or card (or cards)',
         'bad_info': "card_id[0] 'zz' is not a GUID",
     }
     for name, text in expected.items():
