@@ -40,7 +40,7 @@ help:
 	@echo "  make chromium-bootstrap   headless Chromium for the report screenshot test (make test runs it)"
 	@echo "  make docs                 re-render the reference in docs/reference/"
 	@echo "  make changelog            regenerate CHANGELOG.md from changelogs/"
-	@echo "  make bench                benchmarks, not part of make test (about 50 min; see tests/benchmarks/README.md)"
+	@echo "  make bench                benchmarks, not part of make test (about 70 min; see tests/benchmarks/README.md)"
 	@echo "  make bench-smoke          the benchmark scripts with tiny sizes"
 
 venv: $(STAMP)
@@ -63,8 +63,12 @@ demo: collection
 unit: collection
 	$(BIN)/python -m pytest tests/unit -q $(PYTEST_ARGS)
 
+# worksteal: a worker that runs out of tests takes queued ones from the other, so the long integration
+# tests (started first, tests/conftest.py) and the quick unit tests share both cores to the end.
+PYTEST_DIST := $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal)
+
 pytest: collection
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) --durations=15 $(PYTEST_ARGS)
 
 # Ecosystem gates first, then the pytest suite, whose summary line closes the run. Both always
 # run (a failing gate does not hide the test results); the exit status is non-zero if either failed.

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Filters: summarise and export the cards mim.cm.mimcm_smartcard_info returned, at once
 (inventory_summary, inventory_csv) or chunk by chunk (inventory_chunks, inventory_fold).
-Adapters over plugin_utils/inventory.py.
+Adapters over plugin_utils/inventory.py (inventory_chunks parses the card inputs itself, straight
+into compact chunks).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def inventory_fold(results, summary=None, skip_uuids=None, csv_lines=True):
 
 
 @_adapter
-def inventory_chunks(inputs, size=5000):
-    return _inventory.inventory_chunks(inputs, size)
+def inventory_chunks(cards=None, uuids=None, card_ids=None, file_content=None, file_name="cards file",
+                     file_format="auto", size=5000):
+    return _inventory.inventory_plan(cards, uuids, card_ids, file_content, file_name, file_format, size)
 
 
 class FilterModule(object):

@@ -11,6 +11,7 @@ dropped); GUID fields are lower case without braces; ``status_name`` and ``card_
 import re
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_enums import SmartcardStatus
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import card_id_of, normalize_guid
 
 CARD_FIELDS = (
@@ -95,3 +96,24 @@ def set_outcome(result, state, msg, changed=False, after=None, request_id=None):
         result['after_code'] = SmartcardStatus.code(after)
     if request_id:
         result['request_id'] = request_id
+
+
+def known_cards_by_uuid(entries):
+    """The status module's ``known_cards`` (cards as the caller read them moments ago, in the info module's
+    snake_case shape) as ``{uuid: (API card object, card id)}``; an entry it cannot interpret is refused
+    before anything is written: InvalidInput naming the entry and the fix."""
+    known = {}
+    for index, entry in enumerate(entries or []):
+        uuid = normalize_guid(entry.get('uuid')) if isinstance(entry, dict) else None
+        status = entry.get('status') if isinstance(entry, dict) else None
+        if not uuid or isinstance(status, bool) or not isinstance(status, int):
+            raise InvalidInput('known_cards[%d] must be a card as mim.cm.mimcm_smartcard_info returns it, with a GUID '
+                               'uuid and an integer status; got %r. Leave known_cards out to let the module read '
+                               'every card' % (index, entry if not isinstance(entry, dict) else
+                                               {k: entry.get(k) for k in ('uuid', 'status')}))
+        card = {'Uuid': uuid, 'Status': status}
+        for name, field in (('profile_template_uuid', 'ProfileTemplateUuid'), ('assigned_user_uuid', 'AssignedUserUuid')):
+            if normalize_guid(entry.get(name)):
+                card[field] = normalize_guid(entry.get(name))
+        known[uuid] = (card, entry.get('card_id'))
+    return known

@@ -14,6 +14,7 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_audit import NoAudit,
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import ID_KIND_WORDS, NONE_GIVEN, mixed_up_hint
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_result import (
     blank_result,
+    known_cards_by_uuid,
     set_outcome,
     status_diff,
     status_summary,
@@ -44,7 +45,8 @@ class StatusChanger(object):
     """Backend of mimcm_smartcard_status: move cards to ``status``, one result per card."""
 
     def __init__(self, client, status, comment='', request_id=None, complete_request=True, check_mode=False,
-                 concurrency=8, audit=None, processes=0, data_items=None, check_operations=True):
+                 concurrency=8, audit=None, processes=0, data_items=None, check_operations=True, progress=None,
+                 known_cards=None):
         target = settable_status(status)
         if target is None:
             raise errors.InvalidInput('status %r is not one of Retired, Disabled, Active, Suspended' % (status,))
@@ -61,6 +63,8 @@ class StatusChanger(object):
         self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
         self.processes = bounded_processes(processes)
         self.audit = audit if audit is not None else NoAudit()
+        self.progress = progress  # mimcm_progress.Progress: counts each card's state as it is known
+        self.known = known_cards_by_uuid(known_cards)  # {uuid: (card, card id)} the caller read moments ago
         self.requests = CardRequests(client, self.request_type, self.comment, data_items)
 
     # ---------------------------------------------------------------- public
@@ -76,7 +80,8 @@ class StatusChanger(object):
         # each worker process lists the open requests itself (3 calls) when it first needs them: a listing
         # made here before the fork would cost a connection beyond the concurrency
         results, states = run_parallel(self.client, self._process, queries, self.concurrency, self.processes,
-                                       self._lost, child_state=self._child_state)
+                                       self._lost, child_state=self._child_state,
+                                       progress=self.progress)
         for state in states:
             if state.get('warning') and not self.requests.open.warning:
                 self.requests.open.warning = state['warning']
@@ -140,8 +145,9 @@ class StatusChanger(object):
 
     def _change(self, kind, value, result):
         target = self.target
+        card, known_id = self.known.get(normalize_guid(value), (None, None)) if kind == 'uuid' else (None, None)
         try:
-            card = fetch_card(self.client, kind, value)
+            card = card or fetch_card(self.client, kind, value)  # a known card is not read again
         except errors.NotFound:
             card = None
         if card is None:
@@ -150,7 +156,7 @@ class StatusChanger(object):
             return
         uuid = normalize_guid(card.get('Uuid')) or value
         result['uuid'] = uuid
-        result['card_id'] = card_id_of(card.get('SerialNumber')) or result['card_id']
+        result['card_id'] = card_id_of(card.get('SerialNumber')) or known_id or result['card_id']
         code = card.get('Status')
         before = SmartcardStatus.name(code)
         result['before'] = before

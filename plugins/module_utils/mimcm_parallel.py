@@ -91,26 +91,37 @@ def worker_processes(requested, concurrency, items):
     return max(1, min(wanted, concurrency, items // per_process, MAX_PROCESSES))
 
 
-def map_threads(func, items, workers):
-    """``[func(i) for i in items]`` on ``workers`` threads, in input order."""
+def map_threads(func, items, workers, on_result=None):
+    """``[func(i) for i in items]`` on ``workers`` threads, in input order; ``on_result(result)`` as each is known."""
+    if on_result is not None:
+        func = _reporting(func, on_result)
     if workers <= 1 or len(items) <= 1:
         return [func(item) for item in items]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix='mimcm') as pool:
         return list(pool.map(func, items))
 
 
-def map_parallel(func, items, concurrency, processes=1, child_setup=None, child_state=None, lost=None):
+def _reporting(func, on_result):
+    def call(item):
+        result = func(item)
+        on_result(result)
+        return result
+    return call
+
+
+def map_parallel(func, items, concurrency, processes=1, child_setup=None, child_state=None, lost=None, on_result=None):
     """``[func(i) for i in items]`` in input order, ``concurrency`` at a time over ``processes`` processes.
 
     Returns ``(results, states)``: ``states`` holds what ``child_state()`` returned in each worker process
     that finished (call counters, warnings), ``[]`` when everything ran in this process.
     ``child_setup()`` runs first in each worker (drop inherited connections). An item whose worker died
-    before reporting it gets ``lost(item, reason)``.
+    before reporting it gets ``lost(item, reason)``. ``on_result(result)`` runs in this process as each
+    result arrives (progress, mimcm_progress.py), from several threads: it must be thread-safe.
     """
     items = list(items)
     processes = max(1, min(processes, concurrency, len(items)))
     if processes == 1:
-        return map_threads(func, items, min(concurrency, len(items))), []
+        return map_threads(func, items, min(concurrency, len(items)), on_result), []
     shares = [list(range(p, len(items), processes)) for p in range(processes)]
     threads = [concurrency // processes + (1 if p < concurrency % processes else 0) for p in range(processes)]
     workers = []
@@ -142,9 +153,9 @@ def map_parallel(func, items, concurrency, processes=1, child_setup=None, child_
     results = [None] * len(items)
     done = [False] * len(items)
     for worker in workers:
-        worker.start(results, done)
+        worker.start(results, done, on_result)
     if local:
-        local_results = map_threads(func, [items[i] for i in local], local_threads)
+        local_results = map_threads(func, [items[i] for i in local], local_threads, on_result)
         for index, result in zip(local, local_results):
             results[index] = result
             done[index] = True
@@ -172,12 +183,13 @@ class _Worker(object):
         self.crash = None
         self._thread = None
 
-    def start(self, results, done):
-        self._thread = threading.Thread(target=self._read, args=(results, done), name='mimcm-worker-%d' % self.pid)
+    def start(self, results, done, on_result=None):
+        self._thread = threading.Thread(target=self._read, args=(results, done, on_result),
+                                        name='mimcm-worker-%d' % self.pid)
         self._thread.daemon = True
         self._thread.start()
 
-    def _read(self, results, done):
+    def _read(self, results, done, on_result):
         with os.fdopen(self.fd, 'rb') as stream:
             while True:
                 header = stream.read(_HEADER.size)
@@ -191,6 +203,8 @@ class _Worker(object):
                 if message[0] == 'r':
                     results[message[1]] = message[2]
                     done[message[1]] = True
+                    if on_result is not None:
+                        on_result(message[2])
                 elif message[0] == 'state':
                     self.state = message[1]
                 elif message[0] == 'crash':

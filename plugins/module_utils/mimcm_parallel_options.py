@@ -45,9 +45,10 @@ def bounded_processes(processes):
     return processes
 
 
-def run_parallel(client, func, items, concurrency, processes, lost, child_state=None):
+def run_parallel(client, func, items, concurrency, processes, lost, child_state=None, progress=None):
     """``[func(i) for i in items]`` over threads and worker processes; the workers' call counters are
-    added to ``client``'s. Returns ``(results, states)`` (see mimcm_parallel.map_parallel)."""
+    added to ``client``'s. Returns ``(results, states)`` (see mimcm_parallel.map_parallel). ``progress``
+    (mimcm_progress.Progress) counts each result as it arrives."""
     workers = bounded_concurrency(concurrency, len(items))
     count = parallel.worker_processes(processes, workers, len(items))
 
@@ -56,8 +57,14 @@ def run_parallel(client, func, items, concurrency, processes, lost, child_state=
         extra.update(calls=client.calls, retried=client.retried)
         return extra
 
-    results, states = parallel.map_parallel(func, items, workers, processes=count, child_setup=client.after_fork,
-                                            child_state=state, lost=lost)
+    if progress is None:
+        results, states = parallel.map_parallel(func, items, workers, processes=count,
+                                                child_setup=client.after_fork, child_state=state, lost=lost)
+    else:
+        with progress.begin(len(items)):
+            results, states = parallel.map_parallel(func, items, workers, processes=count,
+                                                    child_setup=client.after_fork, child_state=state, lost=lost,
+                                                    on_result=progress.add)
     for extra in states:
         client.calls += extra.get('calls', 0)
         client.retried += extra.get('retried', 0)

@@ -44,11 +44,19 @@ def queries_of(uuids=None, card_ids=None, cards=None):
             + [('any', c) for c in (cards or [])])
 
 
+def read_outcome(outcome):
+    """What one card's read gave, for progress lines: found, not found or failed."""
+    if outcome is None:
+        return 'not found'
+    return 'failed' if isinstance(outcome, errors.MimCmError) else 'found'
+
+
 class SmartcardReader(object):
     """Read cards; ``read()`` returns ``(smartcards, missing)``."""
 
-    def __init__(self, client, concurrency=8, include_operations=False, processes=0):
+    def __init__(self, client, concurrency=8, include_operations=False, processes=0, progress=None):
         self.client = client
+        self.progress = progress  # mimcm_progress.Progress: counts each card read as it is known (read_outcome)
         self.concurrency = bounded_concurrency(concurrency, MAX_CONCURRENCY)
         self.include_operations = include_operations
         self.processes = bounded_processes(processes)
@@ -60,7 +68,8 @@ class SmartcardReader(object):
         if not queries:
             return self._mine(), []
         outcomes, states = run_parallel(self.client, self._read_one, queries, self.concurrency, self.processes,
-                                        self._lost, child_state=self._child_state)
+                                        self._lost, child_state=self._child_state,
+                                        progress=self.progress)
         smartcards, missing, failures = [], [], []
         for (kind, query), outcome in zip(queries, outcomes):
             if outcome is None:

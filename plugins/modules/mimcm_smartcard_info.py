@@ -20,6 +20,7 @@ extends_documentation_fragment:
   - mim.cm.server
   - mim.cm.cards
   - mim.cm.parallel
+  - mim.cm.progress
   - mim.cm.attributes
   - mim.cm.attributes.READ_ONLY
 options:
@@ -250,12 +251,14 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_card_options import (
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import parallel_argument_spec
-from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import SmartcardReader
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_progress import progress_argument_spec, progress_for
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_reader import SmartcardReader, read_outcome
 
 
 def main():
     spec = card_argument_spec()
     spec.update(parallel_argument_spec())
+    spec.update(progress_argument_spec())
     spec.update(include_operations=dict(type='bool', default=False),
                 include_profile_templates=dict(type='bool', default=False))
     base = MimCmModule(argument_spec=spec)
@@ -263,7 +266,8 @@ def main():
     try:
         cards = card_selection(params, required=False, duplicates='merge')
         reader = SmartcardReader(base.client, concurrency=params['concurrency'],
-                                 include_operations=params['include_operations'], processes=params['processes'])
+                                 include_operations=params['include_operations'], processes=params['processes'],
+                                 progress=progress_for(params, read_outcome))
         smartcards, missing = reader.read(**cards)
         extra = {}
         if params['include_profile_templates']:

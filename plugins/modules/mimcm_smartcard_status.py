@@ -32,6 +32,7 @@ extends_documentation_fragment:
   - mim.cm.server
   - mim.cm.cards
   - mim.cm.parallel
+  - mim.cm.progress
   - mim.cm.attributes
   - mim.cm.attributes.CHANGES
 options:
@@ -86,6 +87,17 @@ options:
         card.
     type: bool
     default: true
+  known_cards:
+    description:
+      - Cards as the caller read them moments ago, in the shape RV(mim.cm.mimcm_smartcard_info#module:smartcards) has
+        (C(uuid), C(status), C(card_id), C(profile_template_uuid), C(assigned_user_uuid)). A card given by O(uuids) that is
+        listed here is not read again, one HTTP call less per card (the role C(mim.cm.smartcard_lifecycle) passes the cards
+        its drift check has just read); the others are read as usual.
+      - The server still decides; a request it refuses is reported for the card with its reason, and a write whose
+        answer contradicts the expected status fails the card. An entry without a GUID C(uuid) or an integer C(status)
+        is refused before any call.
+    type: list
+    elements: dict
   fail_on_skipped:
     description:
       - Fail the task (after all cards were processed) when any card RV(results[].state=skipped), that is when a
@@ -317,11 +329,13 @@ from ansible_collections.mim.cm.plugins.module_utils.mimcm_changer import Status
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import MimCmError
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_module import MimCmModule
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_parallel_options import parallel_argument_spec
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_progress import progress_argument_spec, progress_for
 
 
 def main():
     spec = card_argument_spec()
     spec.update(parallel_argument_spec())
+    spec.update(progress_argument_spec())
     spec.update(
         status=dict(type='str', required=True),
         comment=dict(type='str', default=''),
@@ -331,6 +345,7 @@ def main():
         fail_on_error=dict(type='bool', default=True),
         fail_on_skipped=dict(type='bool', default=True),
         check_operations=dict(type='bool', default=True),
+        known_cards=dict(type='list', elements='dict'),
         audit_log=dict(type='path'),
         audit_context=dict(type='dict'),
     )
@@ -343,7 +358,9 @@ def main():
             base.client, params['status'], comment=check_text(params['comment'], 'comment'), request_id=params['request_id'],
             complete_request=params['complete_request'], check_mode=base.check_mode,
             concurrency=params['concurrency'], processes=params['processes'],
-            data_items=data_items(params['data_collection']), check_operations=params['check_operations'])
+            data_items=data_items(params['data_collection']), check_operations=params['check_operations'],
+            progress=progress_for(params, lambda result: result['state'], check_mode=base.check_mode),
+            known_cards=params['known_cards'])
         audit = NoAudit()
         if params['audit_log']:
             audit = AuditLog(params['audit_log'], params['audit_context'], secrets=base.config.secrets,

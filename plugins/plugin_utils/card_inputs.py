@@ -158,6 +158,50 @@ def parse_card_file(content, name="cards file", file_format="auto"):
     raise InvalidInput("unknown cards file format %r: use csv, json or auto" % file_format)
 
 
+def _given(cards, uuids, card_ids, file_content, file_name, file_format):
+    """Every id as given, one at a time: (value, kind, where), in input order."""
+    for value in _id_list(cards):
+        yield value, "any", "cards"
+    for value in _id_list(uuids):
+        yield value, "uuid", "card_uuids"
+    for value in _id_list(card_ids):
+        yield value, "card_id", "card_ids"
+    if file_content is not None:
+        yield from parse_card_file(file_content, file_name, file_format)
+
+
+def card_keys(cards=None, uuids=None, card_ids=None, file_content=None, file_name="cards file",
+              file_format="auto", listed=None):
+    """The cards to work on as one ordered mapping ``{key: kind}``, in input order (see card_inputs).
+
+    The compact form for large inputs (100,000 ids: one dict entry each, no list of dicts). When
+    ``listed`` (a dict) is given, it receives ``{key: times given}`` for the keys given more than once.
+    """
+    keys = {}
+    bad = []
+    for value, kind, where in _given(cards, uuids, card_ids, file_content, file_name, file_format):
+        if isinstance(value, dict):
+            raise InvalidInput("%s: expected a card id, got a mapping %s" % (where, canonical_json(value)[:200]))
+        key = id_key(value)
+        if normalize_guid(key) is None:
+            bad.append("%r (%s)" % (value, where))
+            continue
+        if kind == "any" and is_braced(value):
+            kind = "card_id"
+        prev = keys.get(key)
+        if prev is None:
+            keys[key] = kind
+            continue
+        if prev != kind:
+            keys[key] = "any"
+        if listed is not None:
+            listed[key] = listed.get(key, 1) + 1
+    if bad:
+        raise InvalidInput("not a card uuid or card id (a GUID like %s or %s): %s"
+                           % (EXAMPLE_UUID, EXAMPLE_CARD_ID, clip(bad)))
+    return keys
+
+
 def card_inputs(cards=None, uuids=None, card_ids=None, file_content=None, file_name="cards file",
                 file_format="auto"):
     """Collect the cards to work on from every input into [{key, kind}], in input order.
@@ -168,38 +212,14 @@ def card_inputs(cards=None, uuids=None, card_ids=None, file_content=None, file_n
     that input carries ``listed``: how many times it was given (only when more than once), which
     the plan reports.
     """
-    raw = []
-    for value in _id_list(cards):
-        raw.append((value, "any", "cards"))
-    for value in _id_list(uuids):
-        raw.append((value, "uuid", "card_uuids"))
-    for value in _id_list(card_ids):
-        raw.append((value, "card_id", "card_ids"))
-    if file_content is not None:
-        raw.extend(parse_card_file(file_content, file_name, file_format))
+    listed = {}
+    keys = card_keys(cards, uuids, card_ids, file_content, file_name, file_format, listed)
     out = []
-    index = {}
-    bad = []
-    for value, kind, where in raw:
-        if isinstance(value, dict):
-            raise InvalidInput("%s: expected a card id, got a mapping %s" % (where, canonical_json(value)[:200]))
-        key = id_key(value)
-        if normalize_guid(key) is None:
-            bad.append("%r (%s)" % (value, where))
-            continue
-        if kind == "any" and is_braced(value):
-            kind = "card_id"
-        if key in index:
-            prev = out[index[key]]
-            if prev["kind"] != kind:
-                prev["kind"] = "any"
-            prev["listed"] = prev.get("listed", 1) + 1
-            continue
-        index[key] = len(out)
-        out.append({"key": key, "kind": kind})
-    if bad:
-        raise InvalidInput("not a card uuid or card id (a GUID like %s or %s): %s"
-                           % (EXAMPLE_UUID, EXAMPLE_CARD_ID, clip(bad)))
+    for key, kind in keys.items():
+        item = {"key": key, "kind": kind}
+        if key in listed:
+            item["listed"] = listed[key]
+        out.append(item)
     return out
 
 

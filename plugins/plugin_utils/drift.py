@@ -27,12 +27,14 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
     and get their left-over request completed). ``rows``: the approved rows of this share.
     ``current`` may come from a status-only read (``operations_checked`` false): then a card
     planned 'cannot' for lack of permission is compared by its status alone.
+    ``todo_cards``: the cards of ``todo`` as this re-check read them (uuid, card id, status code,
+    template, owner), for the status module's ``known_cards``: it does not read them again.
     """
     problems = []
     digest = str(digest or "").strip().lower()
     if not isinstance(approved, dict) or "rows" not in approved:
         return {"ok": False, "problems": [_UNREADABLE], "drift": [],
-                "todo": [], "progress": [], "rows": [], "message": _UNREADABLE}
+                "todo": [], "todo_cards": [], "progress": [], "rows": [], "message": _UNREADABLE}
     actual = plan_digest(approved)
     if actual != digest:
         problems.append("the approved plan's content hashes to %s, not to the approved digest %s"
@@ -49,6 +51,7 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
     target = approved.get("target_status")
     drift = []
     todo = []
+    todo_cards = []
     progress = []
     for key in sorted(set(planned) | set(now)):
         a = planned.get(key)
@@ -72,6 +75,7 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
         if same:
             if a["action"] == "change":
                 todo.append(a["uuid"])
+                todo_cards.append(_known(c))
             continue
         if a["action"] == "change" and c["action"] == "already_done" and c["uuid"] == a["uuid"] \
                 and c["status_name"] == target:
@@ -79,13 +83,20 @@ def lifecycle_check(approved, digest, current, shard_index=0, shard_count=1):
             # read, completes a request a killed run left Executing, and writes its audit record
             progress.append(a["uuid"])
             todo.append(a["uuid"])
+            todo_cards.append(_known(c))
             continue
         drift.append({"key": key, "what": _drift_text(a, c), "planned": _brief(a),
                       "now": _brief(c)})
     check = {"ok": not problems and not drift, "problems": problems, "drift": drift,
-             "todo": todo, "progress": progress, "rows": share}
+             "todo": todo, "todo_cards": todo_cards, "progress": progress, "rows": share}
     check["message"] = drift_message(check)
     return check
+
+
+def _known(row):
+    """A card of the re-check as the status module's ``known_cards`` takes it."""
+    return {"uuid": row["uuid"], "card_id": row.get("card_id"), "status": row.get("status"),
+            "profile_template_uuid": row.get("profile_template_uuid"), "assigned_user_uuid": row.get("owner_uuid")}
 
 
 def _brief(row):

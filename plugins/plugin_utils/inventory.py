@@ -4,7 +4,7 @@
 """The inventory behind the mim.cm.smartcard_report role: summarise and export the cards that
 mim.cm.mimcm_smartcard_info returned, in one pass over the cards.
 
-Large reports are read in chunks (inventory_chunks); each chunk's results are folded into a
+Large reports are read in chunks (inventory_plan, inventory_chunks); each chunk's results are folded into a
 small running summary while its CSV lines go to a part file (inventory_fold), so the controller
 holds one chunk of cards at a time, never all of them.
 """
@@ -16,6 +16,7 @@ import io
 
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_ids import id_key
+from ansible_collections.mim.cm.plugins.plugin_utils.card_inputs import card_keys
 from ansible_collections.mim.cm.plugins.plugin_utils.plain_data import as_list, info_cards, info_results
 
 CSV_COLUMNS = ("uuid", "card_id", "status", "status_name", "profile_template_uuid",
@@ -179,20 +180,50 @@ def inventory_fold(results, summary=None, skip_uuids=None, csv_lines=True):
     return {"summary": _merge(summary, part), "csv": lines}
 
 
-def inventory_chunks(inputs, size=5000):
-    """Split the card inputs (mim.cm.card_inputs) into chunks of ``size`` for the report role.
-
-    Returns ``{"requested": number of inputs, "chunks": [[input, ...], ...], "uuid_keys": the
-    keys looked up as uuids (kind uuid or any), comma-separated}``: one string rather than a
-    100,000-item list, cheap to keep and to pass to inventory_fold. No input: no chunk."""
+def _chunk_size(size):
     try:
         number = int(size)
     except (TypeError, ValueError):
         number = 0
     if number < 1:
         raise InvalidInput("inventory_chunks: the chunk size must be at least 1, got %s" % (size,))
-    size = number
-    inputs = [{"key": i["key"], "kind": i["kind"]} for i in inputs or []]
-    return {"requested": len(inputs),
-            "chunks": [inputs[i:i + size] for i in range(0, len(inputs), size)],
-            "uuid_keys": ",".join(i["key"] for i in inputs if i["kind"] in ("uuid", "any"))}
+    return number
+
+
+def inventory_chunks(inputs, size=5000):
+    """Split the card inputs into chunks of ``size`` for the report role, in input order.
+
+    ``inputs``: the ordered mapping ``{key: kind}`` of card_inputs.card_keys (or the list of
+    ``{key, kind}`` of card_inputs). Returns ``{"requested": number of inputs, "chunks": [{"uuid",
+    "card_id", "any"}, ...], "uuid_keys"}``: each chunk holds its keys of each kind as one
+    comma-separated string (empty when none), and ``uuid_keys`` the keys looked up as uuids (kind
+    uuid or any) for inventory_fold. Strings rather than lists of 100,000 ids or dicts: a few MB
+    that ansible-core copies and sends between its processes cheaply. No input: no chunk."""
+    number = _chunk_size(size)
+    if isinstance(inputs, dict):
+        pairs = inputs.items()
+    else:
+        pairs = ((i["key"], i["kind"]) for i in inputs or [])
+    chunks = []
+    uuid_keys = []
+    current = None
+    requested = 0
+    for key, kind in pairs:
+        if requested % number == 0:
+            current = {"uuid": [], "card_id": [], "any": []}
+            chunks.append(current)
+        requested += 1
+        current[kind].append(key)
+        if kind in ("uuid", "any"):
+            uuid_keys.append(key)
+    return {"requested": requested,
+            "chunks": [{kind: ",".join(keys) for kind, keys in chunk.items()} for chunk in chunks],
+            "uuid_keys": ",".join(uuid_keys)}
+
+
+def inventory_plan(cards=None, uuids=None, card_ids=None, file_content=None, file_name="cards file",
+                   file_format="auto", size=5000):
+    """inventory_chunks of every card input (see card_inputs), parsed straight into the chunks:
+    a bad chunk size fails first, and no list of every input is built on the way."""
+    _chunk_size(size)
+    return inventory_chunks(card_keys(cards, uuids, card_ids, file_content, file_name, file_format), size)

@@ -203,7 +203,7 @@ def _describe(cmdline):
     return os.path.basename(cmdline[0]) if cmdline else "?"
 
 
-def _children_cpu():
+def children_cpu():
     import resource
 
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -219,17 +219,84 @@ def process_cpu(pid):
         return None
 
 
+PROGRESS_PREFIX = "mim.cm progress:"
+
+
+class OutputTimes:
+    """When a person watching an output saw its lines: how many were progress lines (PROGRESS_PREFIX,
+    printed by the collection's action plugins), the longest gap between those, and the longest silence
+    (start to first line, between lines, last line to the end) with the line after which it fell.
+    ``add`` the lines in order, with their times in seconds from the start."""
+
+    def __init__(self):
+        self.lines = 0
+        self.progress = 0
+        self.last = 0.0
+        self.last_line = "(start)"
+        self.silence = (0.0, None)
+        self.last_progress = None
+        self.progress_gap = None
+
+    def _note(self, t, text):
+        if t - self.last > self.silence[0]:
+            self.silence = (t - self.last, self.last_line)
+        self.last = t
+        self.last_line = text
+
+    def add(self, t, text):
+        text = text.strip()
+        if not text:
+            return
+        self.lines += 1
+        self._note(t, text.rstrip("* ")[:100])  # a task banner without its row of stars
+        if PROGRESS_PREFIX in text:
+            self.progress += 1
+            if self.last_progress is not None:
+                self.progress_gap = max(self.progress_gap or 0.0, t - self.last_progress)
+            self.last_progress = t
+
+    def summary(self, end):
+        """The figures of the output up to ``end`` (seconds from the start)."""
+        self._note(end, "(end)")
+        return {"lines": self.lines, "progress_lines": self.progress,
+                "longest_progress_gap_s": round(self.progress_gap, 1) if self.progress_gap is not None else None,
+                "longest_silence_s": round(self.silence[0], 1), "silence_after": self.silence[1]}
+
+
+class OutputClock(OutputTimes):
+    """OutputTimes of a running process: copies its output to its log line by line as it comes."""
+
+    def __init__(self, pipe, log, t0):
+        super().__init__()
+        self.pipe = pipe
+        self.log = log
+        self.t0 = t0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        for raw in iter(self.pipe.readline, b""):
+            self.log.write(raw)
+            self.add(time.perf_counter() - self.t0, raw.decode("utf-8", "replace"))
+
+    def summary(self, end):
+        self._thread.join(10)  # a descendant still holding the pipe must not hang the benchmark
+        return super().summary(end)
+
+
 def run_monitored(argv, env, cwd, log_path, timeout=None, server_pid=None):
     """Run a command, its output to ``log_path``; return wall seconds, rc, the memory peaks and the
     CPU seconds of the command's process tree (every descendant, reaped by its parent) and, with
     ``server_pid``, of the simulator during the run: CPU per card is steadier than wall time on a
-    machine shared with other work."""
-    cpu0 = _children_cpu()
+    machine shared with other work. ``output``: the progress lines and the longest silence
+    (OutputClock)."""
+    cpu0 = children_cpu()
     server0 = process_cpu(server_pid) if server_pid else None
-    with open(log_path, "w") as log:
+    with open(log_path, "wb") as log:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=log,
+        proc = subprocess.Popen(argv, cwd=str(cwd), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT)
+        clock = OutputClock(proc.stdout, log, t0)
         with TreeMonitor(proc.pid) as mon:
             try:
                 rc = proc.wait(timeout)
@@ -238,11 +305,13 @@ def run_monitored(argv, env, cwd, log_path, timeout=None, server_pid=None):
                 proc.wait()
                 rc = "timeout"
         wall = time.perf_counter() - t0
+        output = clock.summary(wall)
     server1 = process_cpu(server_pid) if server_pid else None
     return {"wall": wall, "rc": rc, "peak_rss_mb": round(mon.peak_rss / 2 ** 20, 1),
             "peak_process": mon.peak_name, "peak_tree_mb": round(mon.peak_tree / 2 ** 20, 1),
-            "client_cpu_s": round(_children_cpu() - cpu0, 2),
-            "server_cpu_s": round(server1 - server0, 2) if server0 is not None and server1 is not None else None}
+            "client_cpu_s": round(children_cpu() - cpu0, 2),
+            "server_cpu_s": round(server1 - server0, 2) if server0 is not None and server1 is not None else None,
+            "output": output}
 
 
 def tail(path, n=60):
@@ -338,6 +407,13 @@ def task_times(timing_file, top=12):
             events = [json.loads(line) for line in fh if line.strip()]
     except FileNotFoundError:
         return []
+    return rank_tasks(events, top)
+
+
+def rank_tasks(events, top=12):
+    """[[seconds, task], ...] of the slowest tasks: ``events`` in order, dicts with ``t`` (seconds) and
+    ``event`` (``task_start`` with ``task``, ``end``, or anything else); a task lasts until the next
+    one starts or the play ends."""
     totals = {}
     current = None
     last = None

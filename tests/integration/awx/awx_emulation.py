@@ -153,6 +153,21 @@ def inject_credential(credential_type: dict, inputs: dict, private_data_dir: Pat
     return env, args
 
 
+def credential_inputs(sim, user="operator"):
+    """A credential of type MIM Certificate Management for the simulator, as the AWX form saves it
+    (the string fields with defaults filled in, the boolean fields left unticked)."""
+    return {
+        "url": sim.url,
+        "auth": "ntlm",
+        "username": sim.users[user]["username"],
+        "password": sim.users[user]["password"],
+        "ca_pem": Path(sim.ca_path).read_text(),
+        "api_path": "/CertificateManagement/api/v1.0",
+        "timeout": "30",
+        "retries": "3",
+    }
+
+
 # ------------------------------------------------------------------------------------------------
 # Surveys
 

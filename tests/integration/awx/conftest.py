@@ -1,25 +1,8 @@
 """Fixtures for the AWX job tests (the AWX emulation is awx_emulation.py)."""
 
-from pathlib import Path
-
 import pytest
 
-from awx_emulation import Awx
-
-
-def credential_inputs(sim, user="operator"):
-    """A credential of type MIM Certificate Management for the simulator, as the AWX form saves it
-    (the string fields with defaults filled in, the boolean fields left unticked)."""
-    return {
-        "url": sim.url,
-        "auth": "ntlm",
-        "username": sim.users[user]["username"],
-        "password": sim.users[user]["password"],
-        "ca_pem": Path(sim.ca_path).read_text(),
-        "api_path": "/CertificateManagement/api/v1.0",
-        "timeout": "30",
-        "retries": "3",
-    }
+from awx_emulation import Awx, credential_inputs
 
 
 @pytest.fixture

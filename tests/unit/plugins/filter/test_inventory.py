@@ -1,6 +1,6 @@
 """Unit tests of the inventory filters (plugins/filter/inventory.py), through the adapters (no network):
 inventory_summary and inventory_csv over all results;
-inventory_chunks splits the card inputs, inventory_fold folds chunk after chunk into a running
+inventory_chunks parses the card inputs (as card_inputs does) straight into compact chunks, inventory_fold folds chunk after chunk into a running
 summary and CSV lines that equal inventory_summary / inventory_csv over all the results."""
 
 import csv
@@ -54,25 +54,60 @@ def fold_all(chunks, skip_uuids=None, csv_lines=True):
 # ---------------------------------------------------------------- inventory_chunks
 
 def test_chunks_split_in_input_order_with_the_uuid_keys():
-    inputs = cards.card_inputs([uid(1), "{%s}" % serial(2), uid(3)], [uid(4)], [serial(5)])
-    plan = inventory.inventory_chunks(inputs, 2)
+    plan = inventory.inventory_chunks([uid(1), "{%s}" % serial(2), uid(3)], [uid(4)], [serial(5)], size=2)
     assert plan["requested"] == 5
-    assert [[i["key"] for i in c] for c in plan["chunks"]] == [[uid(1), serial(2)], [uid(3), uid(4)], [serial(5)]]
-    assert plan["chunks"][0] == [{"key": uid(1), "kind": "any"}, {"key": serial(2), "kind": "card_id"}]
+    # each chunk: its ids of each kind as one comma-separated string (a few MB for 100,000 ids)
+    assert plan["chunks"] == [{"uuid": "", "card_id": serial(2), "any": uid(1)},
+                              {"uuid": uid(4), "card_id": "", "any": uid(3)},
+                              {"uuid": "", "card_id": serial(5), "any": ""}]
     # kinds uuid and any: looked up as uuids
     assert plan["uuid_keys"] == ",".join([uid(1), uid(3), uid(4)])
 
 
+def test_chunks_are_the_card_inputs_split():
+    """The same ids, kinds, order and duplicates as mim.cm.card_inputs, from every kind of input."""
+    text = "uuid\n%s\n%s\n" % (uid(7), uid(1))
+    given = ([uid(1), "{%s}" % serial(2).upper(), " %s " % uid(3), uid(1)], "%s;%s" % (uid(4), uid(3)), [serial(5)],
+             text, "cards.csv", "auto")
+    inputs = cards.card_inputs(*given)
+    for size in (1, 2, 3, 100):
+        plan = inventory.inventory_chunks(*given, size=size)
+        assert plan["requested"] == len(inputs) == 6
+        expected = [inputs[k:k + size] for k in range(0, len(inputs), size)]
+        assert plan["chunks"] == [{kind: ",".join(i["key"] for i in chunk if i["kind"] == kind)
+                                   for kind in ("uuid", "card_id", "any")} for chunk in expected]
+        assert plan["uuid_keys"] == ",".join(i["key"] for i in inputs if i["kind"] in ("uuid", "any"))
+
+
 def test_chunks_of_no_input_and_a_string_size():
-    assert inventory.inventory_chunks([], "3") == {"requested": 0, "chunks": [], "uuid_keys": ""}
+    assert inventory.inventory_chunks([], size="3") == {"requested": 0, "chunks": [], "uuid_keys": ""}
     assert inventory.inventory_chunks(None) == {"requested": 0, "chunks": [], "uuid_keys": ""}
-    assert len(inventory.inventory_chunks([{"key": uid(i), "kind": "uuid"} for i in range(10001)])["chunks"]) == 3
+    plan = inventory.inventory_chunks(None, [uid(i) for i in range(10001)])
+    assert len(plan["chunks"]) == 3 and plan["chunks"][2] == {"uuid": uid(10000), "card_id": "", "any": ""}
+
+
+def test_chunks_of_100k_uuids_are_a_few_strings():
+    """issue 15: 100,000 ids as strings, not 100,000 dicts (ansible-core copies and pickles facts)."""
+    plan = inventory.inventory_chunks(None, [uid(i) for i in range(100000)])
+    assert plan["requested"] == 100000 and len(plan["chunks"]) == 20
+    assert all(isinstance(v, str) for chunk in plan["chunks"] for v in chunk.values())
+    assert plan["chunks"][19]["uuid"].split(",")[-1] == uid(99999)
 
 
 @pytest.mark.parametrize("size", [0, -1, "x", None])
 def test_chunks_reject_a_size_below_one(size):
     with pytest.raises(AnsibleFilterError, match="chunk size must be at least 1"):
-        inventory.inventory_chunks([{"key": uid(1), "kind": "uuid"}], size)
+        inventory.inventory_chunks([uid(1)], size=size)
+    # before the inputs are parsed
+    with pytest.raises(AnsibleFilterError, match="chunk size must be at least 1"):
+        inventory.inventory_chunks(["not a GUID"], size=size)
+
+
+def test_chunks_reject_what_card_inputs_rejects():
+    with pytest.raises(AnsibleFilterError, match="not a card uuid or card id .*'nope' \\(card_uuids\\)"):
+        inventory.inventory_chunks([uid(1)], ["nope"])
+    with pytest.raises(AnsibleFilterError, match="c.csv has no card id column"):
+        inventory.inventory_chunks(None, None, None, "name\nx\n", "c.csv")
 
 
 # ---------------------------------------------------------------- inventory_fold
@@ -98,8 +133,7 @@ def test_fold_of_chunks_equals_one_pass():
 
 
 def test_fold_counts_a_card_given_by_uuid_and_by_card_id_once_across_chunks():
-    inputs = cards.card_inputs([uid(1), uid(2), serial(3)], [uid(3)], ["{%s}" % serial(1)])
-    plan = inventory.inventory_chunks(inputs, 2)
+    plan = inventory.inventory_chunks([uid(1), uid(2), serial(3)], [uid(3)], ["{%s}" % serial(1)], size=2)
     # chunk 1: uid(1), uid(2) by uuid; chunk 2: serial(3) (any: missed by uuid, found by card id), uid(3);
     # chunk 3: serial(1) by card id: card 1 again
     chunks = [

@@ -262,3 +262,48 @@ def test_bad_input_before_any_call(cm, client):
 
 
 # ---------------------------------------------------------------- reader
+
+
+def _known(cm, uid, **changes):
+    card = cm.cards[uid]
+    entry = {'uuid': uid.upper(), 'status': card['Status'], 'card_id': 'CARD-1',
+             'profile_template_uuid': card['ProfileTemplateUuid'], 'assigned_user_uuid': card['AssignedUserUuid']}
+    entry.update(changes)
+    return entry
+
+
+def test_a_known_card_is_not_read_again_five_calls_per_card(cm, client):
+    uid = cm.add_card()
+    other = cm.add_card()
+    results, dummy = run(client, [uid, other], comment='CHG1', check_operations=False, known_cards=[_known(cm, uid)])
+    assert [r['state'] for r in results] == ['changed', 'changed']
+    assert results[0]['card_id'] == 'CARD-1' and results[0]['before'] == 'Active'
+    # the known card: POST, GET request, PUT card, PUT request; the other one is read first
+    assert cm.count('GET', '/smartcards/' + uid) == 0 and cm.count('GET', '/smartcards/' + other) == 1
+    post = [b for m, p, q, b in cm.calls if m == 'POST' and b['smartcard'] == uid][0]
+    assert post['profiletemplateuuid'] == cm.cards[uid]['ProfileTemplateUuid']
+    assert post['target'] == cm.cards[uid]['AssignedUserUuid']
+
+
+def test_a_known_card_already_in_the_target_writes_nothing(cm, client):
+    uid = cm.add_card(status='Retired')
+    (result,), dummy = run(client, [uid], known_cards=[_known(cm, uid)])
+    assert result['state'] == 'unchanged' and cm.writes() == [] and cm.count('GET', '/smartcards/') == 0
+
+
+@pytest.mark.parametrize('entry', [{'uuid': 'not-a-guid', 'status': 3}, {'uuid': None, 'status': 3},
+                                   'a string', {'status': 3}])
+def test_a_known_card_it_cannot_interpret_is_refused_before_any_call(cm, client, entry):
+    uid = cm.add_card()
+    with pytest.raises(errors.InvalidInput) as caught:
+        run(client, [uid], known_cards=[entry])
+    assert 'known_cards[0] must be a card as mim.cm.mimcm_smartcard_info returns it' in str(caught.value)
+    assert cm.calls == []
+
+
+def test_a_known_card_without_an_integer_status_is_refused(cm, client):
+    uid = cm.add_card()
+    with pytest.raises(errors.InvalidInput) as caught:
+        run(client, [uid], known_cards=[_known(cm, uid, status='Active')])
+    assert "known_cards[0]" in str(caught.value) and "'status': 'Active'" in str(caught.value)
+    assert cm.calls == []

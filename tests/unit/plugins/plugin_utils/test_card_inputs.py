@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
 from ansible_collections.mim.cm.plugins.plugin_utils.card_inputs import (
     card_inputs,
+    card_keys,
     card_query,
     parse_card_file,
     read_cards_file,
@@ -55,6 +56,18 @@ def test_unreadable_file_and_many_bad_lines_are_clipped():
 def test_file_format_from_name_then_content():
     assert parse_card_file(json.dumps([U1]), "cards") == [(U1, "any", "cards item 1")]
     assert parse_card_file("uuid\n%s\n" % U1, "cards.txt") == [(U1, "uuid", "cards.txt line 2")]
+
+
+def test_card_keys_are_card_inputs_as_one_mapping():
+    """issue 15: the compact form of card_inputs for 100,000 ids (one dict entry per card)."""
+    listed = {}
+    keys = card_keys(["{%s}" % C1.upper(), U1], "%s;%s" % (U2, U1), [U3], file_content="uuid\n%s\n" % U3,
+                     file_name="f.csv", listed=listed)
+    assert list(keys.items()) == [(C1, "card_id"), (U1, "any"), (U2, "uuid"), (U3, "any")]
+    assert listed == {U1: 2, U3: 2}
+    assert card_keys() == {} and card_keys(None, [], "") == {}
+    with pytest.raises(InvalidInput, match="'nope' \\(card_ids\\)"):
+        card_keys(card_ids=[U1, "nope"])
 
 
 def test_card_query_kinds_and_missing_of_a_looped_result():

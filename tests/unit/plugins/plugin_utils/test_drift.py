@@ -43,3 +43,15 @@ def test_drift_message_is_clipped():
     lines = drift_message(check, limit=20).splitlines()
     assert lines[:3] == ["p", "25 card(s) drifted since the plan was approved:", "  k0: w"]
     assert lines[-1] == "  ... and 5 more (see the drift report)" and len(lines) == 23
+
+
+def test_todo_cards_are_the_cards_as_the_recheck_read_them():
+    plan = mixed_plan()
+    now = lifecycle_plan(card_inputs(MIXED_IDS), mixed_info(), "Retired", "CHG1")
+    check = lifecycle_check(plan, plan["digest"], now)
+    assert check["ok"] and check["todo"] == [U1]
+    row = next(r for r in now["rows"] if r["uuid"] == U1)
+    assert check["todo_cards"] == [{"uuid": U1, "card_id": row["card_id"], "status": row["status"],
+                                    "profile_template_uuid": row["profile_template_uuid"],
+                                    "assigned_user_uuid": row["owner_uuid"]}]
+    assert isinstance(check["todo_cards"][0]["status"], int)

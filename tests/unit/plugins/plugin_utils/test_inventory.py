@@ -9,6 +9,7 @@ from ansible_collections.mim.cm.plugins.plugin_utils.inventory import (
     inventory_chunks,
     inventory_csv,
     inventory_fold,
+    inventory_plan,
     inventory_summary,
 )
 
@@ -41,6 +42,15 @@ def test_chunk_size_below_one_is_a_typed_error(size):
     with pytest.raises(InvalidInput) as err:
         inventory_chunks([{"key": U1, "kind": "uuid"}], size)
     assert str(err.value) == "inventory_chunks: the chunk size must be at least 1, got %s" % (size,)
+
+
+def test_chunks_of_card_inputs_or_of_card_keys_are_the_same():
+    from ansible_collections.mim.cm.plugins.plugin_utils.card_inputs import card_inputs, card_keys
+    given = (["{%s}" % C1, U1], [U2])
+    assert inventory_chunks(card_inputs(*given), 2) == inventory_chunks(card_keys(*given), 2) == {
+        "requested": 3, "chunks": [{"uuid": "", "card_id": C1, "any": U1}, {"uuid": U2, "card_id": "", "any": ""}],
+        "uuid_keys": "%s,%s" % (U1, U2)}
+    assert inventory_plan(*given, size=2) == inventory_chunks(card_keys(*given), 2)
 
 
 def test_templates_are_named_by_the_one_listing_whatever_the_chunk():
