@@ -44,4 +44,9 @@ options:
       started:
         description: When the whole run started (seconds since the epoch); the lines show the time since then.
         type: float
+      file:
+        description:
+          - Where the module writes its progress for the action plugin to print. The action plugin sets it to a private
+            temporary file of its own; leave it unset.
+        type: path
 '''

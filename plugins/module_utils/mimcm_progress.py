@@ -5,9 +5,9 @@
 
 A module cannot print while it runs: Ansible shows its output when it ends. So the module counts
 the per-card outcomes as they arrive (``add``, from any thread) and writes a small JSON snapshot to
-``_progress_file`` every few seconds; the collection's action plugin (plugin_utils/progress.py), in
-the controller, reads it and prints the progress lines. Without ``_progress_file`` (the action plugin
-turned progress off, or the module runs on a remote host) nothing is written or started.
+``progress.file`` every few seconds; the collection's action plugin (plugin_utils/progress.py), in
+the controller, sets that path, reads the file and prints the progress lines. Without it (progress
+turned off, or the module runs on a remote host) nothing is written or started.
 
 The snapshot file is replaced atomically (write, then rename), so a reader never sees half of one.
 The writer thread starts with the first result: after the worker processes were forked
@@ -24,7 +24,7 @@ MAX_WRITE_EVERY = 2.0
 
 
 def progress_argument_spec():
-    """The ``progress`` option (doc fragment mim.cm.progress) and the action plugin's hidden file option."""
+    """The ``progress`` option (doc fragment mim.cm.progress); its ``file`` is set by the action plugin."""
     return dict(
         progress=dict(type='dict', options=dict(
             interval=dict(type='int', default=20),
@@ -33,8 +33,8 @@ def progress_argument_spec():
             total=dict(type='int'),
             counts=dict(type='dict'),
             started=dict(type='float'),
+            file=dict(type='path'),
         )),
-        _progress_file=dict(type='path'),
     )
 
 
@@ -132,9 +132,9 @@ class NoProgress(object):
 
 
 def progress_for(params, classify, check_mode=False):
-    """The Progress of a module run from its parameters: NoProgress without ``_progress_file``."""
-    path = params.get('_progress_file')
+    """The Progress of a module run from its parameters: NoProgress without ``progress.file``."""
     options = params.get('progress') or {}
+    path = options.get('file')
     interval = options.get('interval', 20)
     if not path or not interval or interval < 0:
         return NoProgress()

@@ -43,9 +43,9 @@ def progress_settings(options):
         options = {}
     if not isinstance(options, dict):
         raise InvalidInput("progress must be a dictionary such as {interval: 20}, got %s" % type(options).__name__)
-    unknown = sorted(set(options) - {"interval", "label", "done", "total", "counts", "started"})
+    unknown = sorted(set(options) - {"interval", "label", "done", "total", "counts", "started", "file"})
     if unknown:
-        raise InvalidInput("progress has no option %s; it takes interval, label, done, total, counts and started"
+        raise InvalidInput("progress has no option %s; it takes interval, label, done, total, counts and started (file is set by the action plugin)"
                            % ", ".join(unknown))
     settings = {key: _whole(options, key) for key in _INTEGERS}
     if settings["interval"] is None:

@@ -21,8 +21,6 @@ from ansible.utils.display import Display
 from ansible_collections.mim.cm.plugins.module_utils.mimcm_errors import InvalidInput
 from ansible_collections.mim.cm.plugins.plugin_utils.progress import ProgressWatch, progress_settings
 
-HIDDEN_OPTION = "_progress_file"
-
 
 class ProgressActionModule(ActionBase):
     """Subclasses name the module's work (``label(args)``) and the outcomes always shown (``shown``)."""
@@ -39,7 +37,6 @@ class ProgressActionModule(ActionBase):
         del tmp
         wrap_async = self._task.async_val and not self._connection.has_native_async
         args = dict(self._task.args)
-        args.pop(HIDDEN_OPTION, None)  # set here only
         try:
             settings = progress_settings(args.get("progress"))
         except InvalidInput as exc:
@@ -51,7 +48,7 @@ class ProgressActionModule(ActionBase):
             if watched:
                 handle, path = tempfile.mkstemp(prefix="mimcm-progress-", suffix=".json")
                 os.close(handle)
-                args[HIDDEN_OPTION] = path
+                args["progress"] = dict(args.get("progress") or {}, file=path)
                 with ProgressWatch(path, settings, self.label(args), self.shown, Display().display):
                     result.update(self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async))
             else:
@@ -63,9 +60,6 @@ class ProgressActionModule(ActionBase):
                         os.unlink(name)
                     except OSError:
                         pass
-        module_args = (result.get("invocation") or {}).get("module_args")
-        if isinstance(module_args, dict):
-            module_args.pop(HIDDEN_OPTION, None)
         if not wrap_async:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return result

@@ -72,10 +72,10 @@ def test_an_unwritable_file_never_fails_the_cards(tmp_path):
 
 
 def test_off_without_the_file_option_or_with_interval_zero(tmp_path):
-    assert isinstance(progress_for({'_progress_file': None, 'progress': None}, str), NoProgress)
-    assert isinstance(progress_for({'_progress_file': str(tmp_path / 'p'), 'progress': {'interval': 0}}, str),
-                      NoProgress)
-    on = progress_for({'_progress_file': str(tmp_path / 'p'), 'progress': None}, str, check_mode=True)
+    assert isinstance(progress_for({'progress': None}, str), NoProgress)
+    assert isinstance(progress_for({'progress': {'interval': 20, 'file': None}}, str), NoProgress)
+    assert isinstance(progress_for({'progress': {'interval': 0, 'file': str(tmp_path / 'p')}}, str), NoProgress)
+    on = progress_for({'progress': {'file': str(tmp_path / 'p')}}, str, check_mode=True)
     assert isinstance(on, Progress) and on.check_mode and on.every == 2.0
 
 
