@@ -34,8 +34,9 @@ def _key(value):
 
 
 class _LazySet:
-    """Membership in ``ids`` (a comma-separated string or a list), normalised; the set is built
-    only when first asked (most chunks never need it)."""
+    """Membership in ``ids``, normalised; the set is built only when first asked (most chunks never
+    need it). ``ids``: a comma-separated string, a list of ids, or the chunks of inventory_chunks
+    (their ids of kinds uuid and any: those looked up as uuids)."""
 
     def __init__(self, ids):
         self._ids = ids
@@ -45,9 +46,20 @@ class _LazySet:
         if not self._ids:
             return False
         if self._set is None:
-            ids = self._ids.split(",") if isinstance(self._ids, str) else as_list(self._ids)
-            self._set = {_key(i) for i in ids}
+            self._set = {_key(i) for i in _split_ids(self._ids)}
         return item in self._set
+
+
+def _split_ids(ids):
+    if isinstance(ids, str):
+        yield from ids.split(",")
+        return
+    for item in as_list(ids):
+        if isinstance(item, dict):
+            for kind in ("uuid", "any"):
+                yield from (i for i in (item.get(kind) or "").split(",") if i)
+        else:
+            yield item
 
 
 def _cell(value):
@@ -173,7 +185,8 @@ def inventory_fold(results, summary=None, skip_uuids=None, csv_lines=True):
 
     Returns ``{"summary": summary + this chunk's counts, "csv": this chunk's CSV lines without
     the header}`` (``csv`` empty with ``csv_lines=False``). ``skip_uuids``: the ids the whole
-    report looks up as uuids (inventory_chunks' ``uuid_keys``), so that a card given both by
+    report looks up as uuids (the chunks of inventory_chunks, or those ids as a list or one
+    comma-separated string), so that a card given both by
     uuid and by card id, in different chunks, counts once. Folding every chunk from ``none``
     gives the summary and CSV of inventory_summary / inventory_csv over all the results."""
     part, lines = _walk(results, skip_uuids, rows=bool(csv_lines))
@@ -195,17 +208,16 @@ def inventory_chunks(inputs, size=5000):
 
     ``inputs``: the ordered mapping ``{key: kind}`` of card_inputs.card_keys (or the list of
     ``{key, kind}`` of card_inputs). Returns ``{"requested": number of inputs, "chunks": [{"uuid",
-    "card_id", "any"}, ...], "uuid_keys"}``: each chunk holds its keys of each kind as one
-    comma-separated string (empty when none), and ``uuid_keys`` the keys looked up as uuids (kind
-    uuid or any) for inventory_fold. Strings rather than lists of 100,000 ids or dicts: a few MB
-    that ansible-core copies and sends between its processes cheaply. No input: no chunk."""
+    "card_id", "any"}, ...]}``: each chunk holds its keys of each kind as one comma-separated string
+    (empty when none). Strings rather than lists of 100,000 ids or dicts: a few MB that ansible-core
+    copies and sends between its processes cheaply. The chunks are also inventory_fold's
+    ``skip_uuids``. No input: no chunk."""
     number = _chunk_size(size)
     if isinstance(inputs, dict):
         pairs = inputs.items()
     else:
         pairs = ((i["key"], i["kind"]) for i in inputs or [])
     chunks = []
-    uuid_keys = []
     current = None
     requested = 0
     for key, kind in pairs:
@@ -214,11 +226,8 @@ def inventory_chunks(inputs, size=5000):
             chunks.append(current)
         requested += 1
         current[kind].append(key)
-        if kind in ("uuid", "any"):
-            uuid_keys.append(key)
     return {"requested": requested,
-            "chunks": [{kind: ",".join(keys) for kind, keys in chunk.items()} for chunk in chunks],
-            "uuid_keys": ",".join(uuid_keys)}
+            "chunks": [{kind: ",".join(keys) for kind, keys in chunk.items()} for chunk in chunks]}
 
 
 def inventory_plan(cards=None, uuids=None, card_ids=None, file_content=None, file_name="cards file",

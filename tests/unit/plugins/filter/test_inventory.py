@@ -53,15 +53,14 @@ def fold_all(chunks, skip_uuids=None, csv_lines=True):
 
 # ---------------------------------------------------------------- inventory_chunks
 
-def test_chunks_split_in_input_order_with_the_uuid_keys():
+def test_chunks_split_in_input_order():
     plan = inventory.inventory_chunks([uid(1), "{%s}" % serial(2), uid(3)], [uid(4)], [serial(5)], size=2)
     assert plan["requested"] == 5
     # each chunk: its ids of each kind as one comma-separated string (a few MB for 100,000 ids)
     assert plan["chunks"] == [{"uuid": "", "card_id": serial(2), "any": uid(1)},
                               {"uuid": uid(4), "card_id": "", "any": uid(3)},
                               {"uuid": "", "card_id": serial(5), "any": ""}]
-    # kinds uuid and any: looked up as uuids
-    assert plan["uuid_keys"] == ",".join([uid(1), uid(3), uid(4)])
+    assert sorted(plan) == ["chunks", "requested"]
 
 
 def test_chunks_are_the_card_inputs_split():
@@ -76,12 +75,11 @@ def test_chunks_are_the_card_inputs_split():
         expected = [inputs[k:k + size] for k in range(0, len(inputs), size)]
         assert plan["chunks"] == [{kind: ",".join(i["key"] for i in chunk if i["kind"] == kind)
                                    for kind in ("uuid", "card_id", "any")} for chunk in expected]
-        assert plan["uuid_keys"] == ",".join(i["key"] for i in inputs if i["kind"] in ("uuid", "any"))
 
 
 def test_chunks_of_no_input_and_a_string_size():
-    assert inventory.inventory_chunks([], size="3") == {"requested": 0, "chunks": [], "uuid_keys": ""}
-    assert inventory.inventory_chunks(None) == {"requested": 0, "chunks": [], "uuid_keys": ""}
+    assert inventory.inventory_chunks([], size="3") == {"requested": 0, "chunks": []}
+    assert inventory.inventory_chunks(None) == {"requested": 0, "chunks": []}
     plan = inventory.inventory_chunks(None, [uid(i) for i in range(10001)])
     assert len(plan["chunks"]) == 3 and plan["chunks"][2] == {"uuid": uid(10000), "card_id": "", "any": ""}
 
@@ -141,11 +139,15 @@ def test_fold_counts_a_card_given_by_uuid_and_by_card_id_once_across_chunks():
         [info([card(3)], [serial(3)]), info([card(3, query=serial(3))])],
         [SKIPPED, info([card(1, query=serial(1))])],
     ]
-    summary, text = fold_all(chunks, plan["uuid_keys"])
+    # the chunks say which ids are looked up as uuids (kinds uuid and any)
+    summary, text = fold_all(chunks, plan["chunks"])
     assert summary["total"] == 3 and summary["missing"] == []
     assert len(text.splitlines()) == 4
-    # the same with the uuids as a list; without them a card given twice in two chunks counts twice
-    assert fold_all(chunks, plan["uuid_keys"].split(","))[0] == summary
+    # the same with those ids as a list or one comma-separated string; without them a card given twice in two
+    # chunks counts twice
+    uuid_keys = [uid(1), uid(2), serial(3), uid(3)]
+    assert fold_all(chunks, uuid_keys)[0] == fold_all(chunks, ",".join(uuid_keys))[0] == summary
+    assert fold_all(chunks, [{"uuid": "", "card_id": serial(1), "any": ""}])[0]["total"] == 4
     assert fold_all(chunks)[0]["total"] == 4
 
 
