@@ -9,6 +9,7 @@ is mimcm_parallel.py.
 
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_errors as errors
 from ansible_collections.mim.cm.plugins.module_utils import mimcm_parallel as parallel
+from ansible_collections.mim.cm.plugins.module_utils.mimcm_progress import NoProgress
 
 MAX_CONCURRENCY = 64
 DEFAULT_CONCURRENCY = 8
@@ -57,14 +58,10 @@ def run_parallel(client, func, items, concurrency, processes, lost, child_state=
         extra.update(calls=client.calls, retried=client.retried)
         return extra
 
-    if progress is None:
-        results, states = parallel.map_parallel(func, items, workers, processes=count,
-                                                child_setup=client.after_fork, child_state=state, lost=lost)
-    else:
-        with progress.begin(len(items)):
-            results, states = parallel.map_parallel(func, items, workers, processes=count,
-                                                    child_setup=client.after_fork, child_state=state, lost=lost,
-                                                    on_result=progress.add)
+    progress = progress if progress is not None else NoProgress()
+    with progress.begin(len(items)):
+        results, states = parallel.map_parallel(func, items, workers, processes=count, child_setup=client.after_fork,
+                                                child_state=state, lost=lost, on_result=progress.add)
     for extra in states:
         client.calls += extra.get('calls', 0)
         client.retried += extra.get('retried', 0)

@@ -10,6 +10,7 @@ private temporary file there. An ``async`` task, or a module on a remote host, r
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import tempfile
@@ -44,14 +45,14 @@ class ProgressActionModule(ActionBase):
         watched = (settings["interval"] > 0 and not self._task.async_val
                    and getattr(self._connection, "transport", None) == "local")
         path = None
+        watch = contextlib.nullcontext()
         try:
             if watched:
                 handle, path = tempfile.mkstemp(prefix="mimcm-progress-", suffix=".json")
                 os.close(handle)
                 args["progress"] = dict(args.get("progress") or {}, file=path)
-                with ProgressWatch(path, settings, self.label(args), self.shown, Display().display):
-                    result.update(self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async))
-            else:
+                watch = ProgressWatch(path, settings, self.label(args), self.shown, Display().display)
+            with watch:
                 result.update(self._execute_module(module_args=args, task_vars=task_vars, wrap_async=wrap_async))
         finally:
             if path:
