@@ -339,7 +339,7 @@ def targets(groups, med):
             "; ".join("scenario %s: max %d (concurrency %d)" % c[:3] for c in checks), _verdict(all(c[3] for c in checks))))
     if s5:
         ok = s5.get("ok") and s5["peak_rss_mb"] <= TARGETS["report_rss_mb"]
-        out.append("| %d-card report finishes, no process > %d MB RSS | %s in %.0f s; largest %s MB (%s) | %s |" % (
+        out.append("| %d-card report (cards from a CSV file) finishes, no process > %d MB RSS | %s in %.0f s; largest %s MB (%s) | %s |" % (
             s5["n"], TARGETS["report_rss_mb"], "finished" if s5.get("ok") else "incomplete", s5["wall_s"],
             s5["peak_rss_mb"], s5["peak_process"], _verdict(ok)))
     if s1 and s1q:

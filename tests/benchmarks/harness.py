@@ -361,6 +361,9 @@ class PlaybookRunner:
         timing = self.workdir / ("%s-timing.jsonl" % tag)
         log = self.workdir / ("%s.log" % tag)
         argv = [ANSIBLE_PLAYBOOK, "-i", str(self.inventory), playbook, "-e", "@%s" % vars_file]
+        if os.environ.get("BENCH_PYSPY"):  # profiling a miss (README "Profiling a miss"): py-spy per run
+            argv = [str(BIN / "py-spy"), "record", "--subprocesses", "--nonblocking", "--rate", "100", "--format", "raw",
+                    "-o", str(self.workdir / ("%s-pyspy.txt" % tag)), "--"] + argv
         out = run_monitored(argv, self.env(timing), self.workdir, log, timeout, server_pid=self.sim.proc.pid)
         out["log"] = str(log)
         out["invocations"] = read_invocations(timing)
