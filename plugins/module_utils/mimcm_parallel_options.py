@@ -46,10 +46,11 @@ def bounded_processes(processes):
     return processes
 
 
-def run_parallel(client, func, items, concurrency, processes, lost, child_state=None, progress=None):
+def run_parallel(client, func, items, concurrency, processes, lost, child_state=None, progress=None, counted=None):
     """``[func(i) for i in items]`` over threads and worker processes; the workers' call counters are
     added to ``client``'s. Returns ``(results, states)`` (see mimcm_parallel.map_parallel). ``progress``
-    (mimcm_progress.Progress) counts each result as it arrives."""
+    (mimcm_progress.Progress) counts each result as it arrives, of ``counted`` in all (default: every item;
+    a result its classify names None is not counted)."""
     workers = bounded_concurrency(concurrency, len(items))
     count = parallel.worker_processes(processes, workers, len(items))
 
@@ -59,7 +60,7 @@ def run_parallel(client, func, items, concurrency, processes, lost, child_state=
         return extra
 
     progress = progress if progress is not None else NoProgress()
-    with progress.begin(len(items)):
+    with progress.begin(len(items) if counted is None else counted):
         results, states = parallel.map_parallel(func, items, workers, processes=count, child_setup=client.after_fork,
                                                 child_state=state, lost=lost, on_result=progress.add)
     for extra in states:

@@ -66,6 +66,8 @@ class Progress(object):
 
     def add(self, result):
         outcome = self.classify(result)
+        if outcome is None:  # not one of the counted items (the profile template listing of a read)
+            return
         with self._lock:
             self.done += 1
             self.counts[outcome] = self.counts.get(outcome, 0) + 1

@@ -44,8 +44,22 @@ def queries_of(uuids=None, card_ids=None, cards=None):
             + [('any', c) for c in (cards or [])])
 
 
+# the query that lists the profile templates in the same worker pool as the cards (read_with_templates)
+TEMPLATES = ('templates', None)
+# what the listing may answer without ending the read: the cards are read, the template uuids stand for the names
+_LISTING_REFUSALS = (errors.NotFound, errors.Forbidden, errors.BadRequest, errors.ServerError, errors.ProtocolError)
+
+
+class TemplateListing(tuple):
+    """``(templates, error)`` of the profile template listing, told apart from a card's outcome."""
+
+    __slots__ = ()
+
+
 def read_outcome(outcome):
-    """What one card's read gave, for progress lines: found, not found or failed."""
+    """What one card's read gave, for progress lines: found, not found or failed (None: not a card)."""
+    if isinstance(outcome, TemplateListing):
+        return None
     if outcome is None:
         return 'not found'
     return 'failed' if isinstance(outcome, errors.MimCmError) else 'found'
@@ -64,12 +78,37 @@ class SmartcardReader(object):
     def read(self, uuids=None, card_ids=None, cards=None):
         """``smartcards`` in input order and the ids that matched no card; the caller's own cards when no id
         is given. A failure to read any card raises the first error (with the number of others)."""
+        return self._read(queries_of(uuids, card_ids, cards))
+
+    def read_with_templates(self, uuids=None, card_ids=None, cards=None):
+        """``read()`` and ``profile_templates()`` in one: ``(smartcards, missing, (templates, error))``. The
+        listing is one more item of the same worker pool, so it reuses one of the pool's connections: the
+        module call still opens at most ``concurrency`` connections (NTLM and Kerberos handshakes)."""
         queries = queries_of(uuids, card_ids, cards)
         if not queries:
+            smartcards, missing = self._read(queries)
+            return smartcards, missing, self.profile_templates()
+        outcomes = {}
+        smartcards, missing = self._read(queries + [TEMPLATES], outcomes)
+        listing = outcomes.get(TEMPLATES)
+        if isinstance(listing, errors.MimCmError):
+            if not isinstance(listing, _LISTING_REFUSALS):
+                raise listing
+            listing = ([], str(listing))
+        return smartcards, missing, tuple(listing)
+
+    def _read(self, queries, aside=None):
+        """The cards of ``queries``; the outcome of TEMPLATES (when it is one of them) goes to ``aside``."""
+        if not queries:
             return self._mine(), []
+        counted = sum(1 for q in queries if q != TEMPLATES)
         outcomes, states = run_parallel(self.client, self._read_one, queries, self.concurrency, self.processes,
                                         self._lost, child_state=self._child_state,
-                                        progress=self.progress)
+                                        progress=self.progress, counted=counted)
+        if aside is not None:
+            aside.update((q, o) for q, o in zip(queries, outcomes) if q == TEMPLATES)
+            pairs = [(q, o) for q, o in zip(queries, outcomes) if q != TEMPLATES]
+            queries, outcomes = [q for q, _ in pairs], [o for _, o in pairs]
         smartcards, missing, failures = [], [], []
         for (kind, query), outcome in zip(queries, outcomes):
             if outcome is None:
@@ -107,7 +146,7 @@ class SmartcardReader(object):
         ``[]`` and the message (the cards are still read; their template uuid stands for the name)."""
         try:
             items = self.client.list_profile_templates()
-        except (errors.NotFound, errors.Forbidden, errors.BadRequest, errors.ServerError, errors.ProtocolError) as exc:
+        except _LISTING_REFUSALS as exc:
             return [], str(exc)
         templates = []
         for item in items:
@@ -125,6 +164,11 @@ class SmartcardReader(object):
 
     def _read_one(self, query):
         kind, value = query
+        if query == TEMPLATES:
+            try:
+                return TemplateListing(self.profile_templates())
+            except errors.MimCmError as exc:
+                return exc
         try:
             card = fetch_card(self.client, kind, value)
             if card is None:

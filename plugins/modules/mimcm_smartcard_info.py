@@ -268,14 +268,15 @@ def main():
         reader = SmartcardReader(base.client, concurrency=params['concurrency'],
                                  include_operations=params['include_operations'], processes=params['processes'],
                                  progress=progress_for(params, read_outcome))
-        smartcards, missing = reader.read(**cards)
         extra = {}
         if params['include_profile_templates']:
-            extra['profile_templates'], error = reader.profile_templates()
+            smartcards, missing, (extra['profile_templates'], error) = reader.read_with_templates(**cards)
             if error:
                 extra['profile_templates_error'] = error
                 base.module.warn('The profile templates could not be listed, their uuids stand for their names: %s'
                                  % error)
+        else:
+            smartcards, missing = reader.read(**cards)
     except MimCmError as exc:
         base.fail(exc, smartcards=[], missing=[])
     by_uuid = set(cards['uuids'] or ())

@@ -83,3 +83,11 @@ def test_snapshots_come_often_enough_for_the_interval():
     assert write_every(1) == 0.5
     assert write_every(3) == 1.5
     assert write_every(20) == 2.0
+
+
+def test_an_item_classified_none_is_not_counted():
+    """The profile template listing runs in the cards' worker pool (issue 15): it is no card, not counted."""
+    progress = Progress(None, lambda result: None if result == 'listing' else 'found').begin(2)
+    for result in ('card', 'listing', 'card'):
+        progress.add(result)
+    assert progress.snapshot()['done'] == 2 and progress.snapshot()['counts'] == {'found': 2}
