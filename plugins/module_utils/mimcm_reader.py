@@ -108,7 +108,7 @@ class SmartcardReader(object):
         if aside is not None:
             aside.update((q, o) for q, o in zip(queries, outcomes) if q == TEMPLATES)
             pairs = [(q, o) for q, o in zip(queries, outcomes) if q != TEMPLATES]
-            queries, outcomes = [q for q, _ in pairs], [o for _, o in pairs]
+            queries, outcomes = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
         smartcards, missing, failures = [], [], []
         for (kind, query), outcome in zip(queries, outcomes):
             if outcome is None:

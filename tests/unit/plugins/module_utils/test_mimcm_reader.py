@@ -35,6 +35,7 @@ def test_reader_errors_are_raised_with_count(cm):
         SmartcardReader(client).read(uuids=[a, b])
     assert 'and 1 more cards failed' in str(exc.value)
 
+
 TEMPLATES = [{'Name': 'Smart Card Logon', 'Uuid': 'A039B4D0-5CE8-4EFF-8651-181C6576FDA3', 'Description': 'd'}]
 
 
