@@ -46,8 +46,6 @@ def queries_of(uuids=None, card_ids=None, cards=None):
 
 # the query that lists the profile templates in the same worker pool as the cards (read_with_templates)
 TEMPLATES = ('templates', None)
-# what the listing may answer without ending the read: the cards are read, the template uuids stand for the names
-_LISTING_REFUSALS = (errors.NotFound, errors.Forbidden, errors.BadRequest, errors.ServerError, errors.ProtocolError)
 
 
 class TemplateListing(tuple):
@@ -78,7 +76,7 @@ class SmartcardReader(object):
     def read(self, uuids=None, card_ids=None, cards=None):
         """``smartcards`` in input order and the ids that matched no card; the caller's own cards when no id
         is given. A failure to read any card raises the first error (with the number of others)."""
-        return self._read(queries_of(uuids, card_ids, cards))
+        return self._read(queries_of(uuids, card_ids, cards))[:2]
 
     def read_with_templates(self, uuids=None, card_ids=None, cards=None):
         """``read()`` and ``profile_templates()`` in one: ``(smartcards, missing, (templates, error))``. The
@@ -86,29 +84,21 @@ class SmartcardReader(object):
         module call still opens at most ``concurrency`` connections (NTLM and Kerberos handshakes)."""
         queries = queries_of(uuids, card_ids, cards)
         if not queries:
-            smartcards, missing = self._read(queries)
-            return smartcards, missing, self.profile_templates()
-        outcomes = {}
-        smartcards, missing = self._read(queries + [TEMPLATES], outcomes)
-        listing = outcomes.get(TEMPLATES)
-        if isinstance(listing, errors.MimCmError):
-            if not isinstance(listing, _LISTING_REFUSALS):
-                raise listing
-            listing = ([], str(listing))
-        return smartcards, missing, tuple(listing)
+            return self._mine(), [], self.profile_templates()
+        smartcards, missing, listing = self._read(queries, templates=True)
+        if isinstance(listing, TemplateListing):
+            return smartcards, missing, tuple(listing)
+        # an error that is not a refusal (profile_templates() returns those), or the listing's worker was lost
+        raise listing  # pylint: disable=raising-bad-type  # a MimCmError here: _read_one and _lost return no other
 
-    def _read(self, queries, aside=None):
-        """The cards of ``queries``; the outcome of TEMPLATES (when it is one of them) goes to ``aside``."""
+    def _read(self, queries, templates=False):
+        """``(smartcards, missing, listing)``: with ``templates`` the pool also runs TEMPLATES, last."""
         if not queries:
-            return self._mine(), []
-        counted = sum(1 for q in queries if q != TEMPLATES)
-        outcomes, states = run_parallel(self.client, self._read_one, queries, self.concurrency, self.processes,
-                                        self._lost, child_state=self._child_state,
-                                        progress=self.progress, counted=counted)
-        if aside is not None:
-            aside.update((q, o) for q, o in zip(queries, outcomes) if q == TEMPLATES)
-            pairs = [(q, o) for q, o in zip(queries, outcomes) if q != TEMPLATES]
-            queries, outcomes = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+            return self._mine(), [], None
+        outcomes, states = run_parallel(self.client, self._read_one, queries + [TEMPLATES] if templates else queries,
+                                        self.concurrency, self.processes, self._lost, child_state=self._child_state,
+                                        progress=self.progress, counted=len(queries))
+        listing = outcomes.pop() if templates else None
         smartcards, missing, failures = [], [], []
         for (kind, query), outcome in zip(queries, outcomes):
             if outcome is None:
@@ -127,7 +117,7 @@ class SmartcardReader(object):
             if len(failures) > 1:
                 first.message = '%s (and %d more cards failed)' % (first.message, len(failures) - 1)
             raise first
-        return smartcards, missing
+        return smartcards, missing, listing
 
     def _mine(self):
         cards = [card_to_result(c) for c in self.client.my_cards()]
@@ -146,7 +136,7 @@ class SmartcardReader(object):
         ``[]`` and the message (the cards are still read; their template uuid stands for the name)."""
         try:
             items = self.client.list_profile_templates()
-        except _LISTING_REFUSALS as exc:
+        except (errors.NotFound, errors.Forbidden, errors.BadRequest, errors.ServerError, errors.ProtocolError) as exc:
             return [], str(exc)
         templates = []
         for item in items:
